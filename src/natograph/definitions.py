@@ -1,0 +1,141 @@
+"""Checks on how resources are defined across files, which neither Turtle nor SHACL can see.
+
+An editor who types one IRI twice with classes the ontology declares disjoint, or who misspells
+an ontology term, should hear about it with both places named, before the reasoner's blunter
+"inconsistent" verdict.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections import defaultdict
+from collections.abc import Iterable
+
+from rdflib import OWL, RDF, RDFS, Graph, URIRef
+from rdflib.collection import Collection
+from rdflib.term import Node
+
+from natograph.diagnostics import Problem, Severity, relpath
+from natograph.namespaces import NGO
+from natograph.parse import ParsedFile, to_rdflib
+from natograph.validate import qname
+
+
+def conflicting_types(files: Iterable[ParsedFile], ontology: Graph) -> list[Problem]:
+    """An IRI typed, in one file or several, with two classes declared disjoint."""
+    supers = _superclasses(ontology)
+    disjoint = _disjoint_pairs(ontology)
+    typed: dict[Node, list[tuple[Node, ParsedFile]]] = defaultdict(list)
+    for parsed in files:
+        for s, _p, o in to_rdflib(parsed.quads).triples((None, RDF.type, None)):
+            typed[s].append((o, parsed))
+    problems = []
+    for subject, entries in typed.items():
+        clash = _first_clash(entries, supers, disjoint)
+        if clash is not None:
+            problems.append(_clash_problem(subject, *clash))
+    return problems
+
+
+def _first_clash(
+    entries: list[tuple[Node, ParsedFile]],
+    supers: dict[Node, set[Node]],
+    disjoint: set[frozenset[Node]],
+) -> tuple[tuple[Node, ParsedFile], tuple[Node, ParsedFile], tuple[Node, Node]] | None:
+    for i, (t1, f1) in enumerate(entries):
+        for t2, f2 in entries[i + 1 :]:
+            for a in supers.get(t1, {t1}):
+                for b in supers.get(t2, {t2}):
+                    if frozenset((a, b)) in disjoint:
+                        return (t1, f1), (t2, f2), (a, b)
+    return None
+
+
+def _clash_problem(
+    subject: Node,
+    first: tuple[Node, ParsedFile],
+    second: tuple[Node, ParsedFile],
+    why: tuple[Node, Node],
+) -> Problem:
+    (t1, f1), (t2, f2) = first, second
+    line2 = f2.subject_lines.get(str(subject))
+    where2 = relpath(f2.path) + (f":{line2}" if line2 else "")
+    because = "" if (t1, t2) == why else f" (via {qname(why[0])} and {qname(why[1])})"
+    return Problem(
+        "definitions",
+        f"{qname(subject)} is typed {qname(t1)} and {qname(t2)}, "
+        f"which the ontology declares disjoint{because}; the other type is in {where2}",
+        file=relpath(f1.path),
+        line=f1.subject_lines.get(str(subject)),
+        focus=qname(subject),
+        hint="one IRI names one thing: give the second resource its own IRI, or drop a type",
+    )
+
+
+def unknown_terms(files: Iterable[ParsedFile], ontology: Graph) -> list[Problem]:
+    """Classes and properties in the ngo: namespace that the ontology does not define."""
+    known = {s for s in ontology.subjects() if isinstance(s, URIRef) and str(s).startswith(str(NGO))}
+    names = sorted(str(k)[len(NGO) :] for k in known)
+    problems = []
+    for parsed in files:
+        seen: set[Node] = set()
+        for s, p, o in to_rdflib(parsed.quads):
+            for term in (p, o if p == RDF.type else None):
+                if _is_unknown(term, known) and term not in seen:
+                    seen.add(term)  # type: ignore[arg-type]
+                    problems.append(_unknown_problem(term, s, parsed, names))  # type: ignore[arg-type]
+    return problems
+
+
+def _is_unknown(term: Node | None, known: set[Node]) -> bool:
+    return isinstance(term, URIRef) and str(term).startswith(str(NGO)) and term not in known
+
+
+def _unknown_problem(term: URIRef, subject: Node, parsed: ParsedFile, names: list[str]) -> Problem:
+    local = str(term)[len(NGO) :]
+    close = difflib.get_close_matches(local, names, n=1)
+    hint = f"did you mean ngo:{close[0]}?" if close else "define it in ontology/ first"
+    return Problem(
+        "definitions",
+        f"{qname(term)} is not defined in the ontology",
+        file=relpath(parsed.path),
+        line=parsed.subject_lines.get(str(subject)),
+        focus=qname(subject),
+        hint=hint,
+    )
+
+
+def duplicate_definitions(files: Iterable[ParsedFile]) -> list[Problem]:
+    """The same subject block written in two files: legal RDF, but a merge waiting to go wrong."""
+    first_seen: dict[str, tuple[ParsedFile, int]] = {}
+    problems = []
+    for parsed in files:
+        for iri, line in parsed.subject_lines.items():
+            if iri in first_seen and first_seen[iri][0] is not parsed:
+                other, other_line = first_seen[iri]
+                problems.append(Problem(
+                    "definitions",
+                    f"{qname(URIRef(iri))} is also described in {relpath(other.path)}:{other_line}",
+                    severity=Severity.WARNING,
+                    file=relpath(parsed.path),
+                    line=line,
+                    focus=qname(URIRef(iri)),
+                    hint="keep each resource's description in one file",
+                ))
+            first_seen.setdefault(iri, (parsed, line))
+    return problems
+
+
+def _superclasses(ontology: Graph) -> dict[Node, set[Node]]:
+    result: dict[Node, set[Node]] = {}
+    for cls in set(ontology.subjects(RDFS.subClassOf)) | set(ontology.objects(None, RDFS.subClassOf)):
+        result[cls] = set(ontology.transitive_objects(cls, RDFS.subClassOf))
+    return result
+
+
+def _disjoint_pairs(ontology: Graph) -> set[frozenset[Node]]:
+    pairs = {frozenset((a, b)) for a, b in ontology.subject_objects(OWL.disjointWith)}
+    for group in ontology.subjects(RDF.type, OWL.AllDisjointClasses):
+        members = list(Collection(ontology, ontology.value(group, OWL.members)))
+        pairs |= {frozenset((a, b)) for a in members for b in members if a != b}
+    return pairs

@@ -1,0 +1,131 @@
+"""The one pipeline: parse -> check definitions -> validate (SHACL) -> reason -> load.
+
+`natograph check`, `natograph query`, the server and the tests all build the graph through
+`build()` and `load()`, so what an editor checks is exactly what is served.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from rdflib import Graph
+
+from natograph import definitions, reason
+from natograph.diagnostics import CheckFailed, Report, relpath
+from natograph.namespaces import GRAPH_DATA, GRAPH_INFERRED, GRAPH_ONTOLOGY, GRAPH_SHAPES
+from natograph.parse import ParsedFile, from_rdflib, parse_turtle, to_rdflib
+from natograph.settings import Settings
+from natograph.store import GraphStore, OxigraphStore
+from natograph.validate import shacl
+
+
+@dataclass
+class Build:
+    """The parsed, checked and reasoned graph, ready to load, with its report."""
+
+    ontology: list[ParsedFile] = field(default_factory=list)
+    data: list[ParsedFile] = field(default_factory=list)
+    shapes: list[ParsedFile] = field(default_factory=list)
+    inferred: Graph = field(default_factory=Graph)
+    report: Report = field(default_factory=Report)
+
+    def files(self) -> Iterator[ParsedFile]:
+        yield from self.ontology
+        yield from self.data
+        yield from self.shapes
+
+    def graph(self, part: str) -> Graph:
+        """The rdflib view of `ontology`, `data` or `shapes`."""
+        graph = Graph()
+        for parsed in getattr(self, part):
+            to_rdflib(parsed.quads, graph)
+        return graph
+
+    def locate(self, iri: str) -> tuple[str | None, int | None]:
+        """The data (else ontology) file and line where a resource's description starts."""
+        for parsed in [*self.data, *self.ontology, *self.shapes]:
+            if iri in parsed.subject_lines:
+                return relpath(parsed.path), parsed.subject_lines[iri]
+        return None, None
+
+
+def turtle_files(folder: Path) -> list[Path]:
+    return sorted(folder.glob("*.ttl")) if folder.is_dir() else []
+
+
+def build(settings: Settings, *, shacl_check: bool = True) -> Build:
+    """Run every check and the reasoner; problems land in `build.report`, nothing is raised."""
+    result = Build()
+    stats = result.report.stats
+    t0 = time.perf_counter()
+    for part, folder in (
+        ("ontology", settings.ontology_dir),
+        ("data", settings.data_dir),
+        ("shapes", settings.shapes_dir),
+    ):
+        for path in turtle_files(folder):
+            parsed, problems = parse_turtle(path, settings.root)
+            result.report.extend(problems)
+            if parsed is not None:
+                getattr(result, part).append(parsed)
+    stats["files"] = sum(1 for _ in result.files())
+    stats["seconds_parse"] = round(time.perf_counter() - t0, 3)
+    if not result.report.ok:
+        return result
+    _check(result, settings, shacl_check=shacl_check)
+    stats["seconds_total"] = round(time.perf_counter() - t0, 3)
+    return result
+
+
+def _check(result: Build, settings: Settings, *, shacl_check: bool) -> None:
+    ontology, data = result.graph("ontology"), result.graph("data")
+    stats, report = result.report.stats, result.report
+    stats["triples_ontology"], stats["triples_data"] = len(ontology), len(data)
+    report.extend(definitions.unknown_terms([*result.data, *result.shapes], ontology))
+    report.extend(definitions.conflicting_types([*result.ontology, *result.data], ontology))
+    report.extend(definitions.duplicate_definitions([*result.ontology, *result.data]))
+    if shacl_check:
+        t = time.perf_counter()
+        report.extend(shacl(data, ontology, result.graph("shapes"), result.locate))
+        stats["seconds_shacl"] = round(time.perf_counter() - t, 3)
+    asserted = ontology + data
+    if settings.reasoner:
+        t = time.perf_counter()
+        result.inferred, problems = reason.materialise(asserted)
+        report.extend(problems)
+        stats["triples_inferred"] = len(result.inferred)
+        stats["seconds_owlrl"] = round(time.perf_counter() - t, 3)
+    if settings.hermit:
+        t = time.perf_counter()
+        report.extend(reason.consistency(asserted, settings.java, settings.hermit_timeout))
+        stats["seconds_hermit"] = round(time.perf_counter() - t, 3)
+
+
+def load(result: Build, store: GraphStore) -> GraphStore:
+    """Put each part in its named graph: ontology, data, shapes, inferred."""
+    for part, graph_iri in (
+        ("ontology", GRAPH_ONTOLOGY),
+        ("data", GRAPH_DATA),
+        ("shapes", GRAPH_SHAPES),
+    ):
+        for parsed in getattr(result, part):
+            store.load(parsed.quads, str(graph_iri))
+    store.load(from_rdflib(result.inferred), str(GRAPH_INFERRED))
+    return store
+
+
+def open_store(settings: Settings, *, hermit: bool | None = None) -> tuple[OxigraphStore, Build]:
+    """Build, refuse on any error (raising CheckFailed with the report), and load."""
+    if hermit is not None:
+        settings = settings.model_copy(update={"hermit": hermit})
+    result = build(settings)
+    if not result.report.ok:
+        raise CheckFailed(result.report)
+    store = OxigraphStore(settings.store)
+    if settings.store is not None:
+        store.clear()
+    load(result, store)
+    return store, result

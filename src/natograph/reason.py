@@ -1,0 +1,129 @@
+"""Reasoning: OWL 2 RL materialisation into its own graph, and a DL consistency check.
+
+The inferred triples go to a separate named graph so that a query can include or exclude them;
+they are the closure minus what was asserted, without the tautologies (x owl:sameAs x, x a
+owl:Thing, ...) and blank-node triples that OWL RL rules produce and that mean nothing to a reader.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+import owlrl
+from rdflib import OWL, RDF, RDFS, XSD, BNode, Graph, Literal, URIRef
+from rdflib.term import Node
+
+from natograph.diagnostics import Problem
+
+_ERR = URIRef("http://www.daml.org/2002/03/agents/agent-ont#error")
+_TRIVIAL_TYPES = {OWL.Thing, RDFS.Resource, RDFS.Class, OWL.Class, RDF.Property}
+_REFLEXIVE = {OWL.sameAs, OWL.equivalentClass, OWL.equivalentProperty, RDFS.subClassOf,
+              RDFS.subPropertyOf}
+_PLAIN_LITERAL = URIRef("http://www.w3.org/1999/02/22-rdf-syntax-ns#PlainLiteral")
+
+
+def materialise(asserted: Graph) -> tuple[Graph, list[Problem]]:
+    """Return the OWL 2 RL triples entailed by `asserted` but not in it, and any inconsistency."""
+    closure = Graph()
+    for triple in asserted:
+        closure.add(triple)
+    owlrl.DeductiveClosure(owlrl.OWLRL_Semantics, improved_datatypes=False).expand(closure)
+    problems = [
+        Problem("reasoner", f"OWL 2 RL inconsistency: {msg}", hint=_rl_hint(str(msg)))
+        for msg in sorted(closure.objects(None, _ERR))
+    ]
+    inferred = Graph()
+    for s, p, o in closure:
+        if (s, p, o) not in asserted and _meaningful(s, p, o):
+            inferred.add((s, p, o))
+    return inferred, problems
+
+
+def _meaningful(s: Node, p: Node, o: Node) -> bool:
+    if isinstance(s, BNode | Literal) or isinstance(o, BNode):
+        return False
+    if p == RDF.type and o in _TRIVIAL_TYPES:
+        return False
+    if p in _REFLEXIVE and s == o:
+        return False
+    return not (isinstance(o, Literal) and p in (RDF.type, RDFS.subClassOf))
+
+
+def _rl_hint(message: str) -> str:
+    if "disjoint" in message.lower():
+        return "a resource is typed with two disjoint classes: keep one type or fix the IRI"
+    return "remove one of the contradicting assertions"
+
+
+def consistency(asserted: Graph, java: str = "java", timeout: float = 120.0) -> list[Problem]:
+    """Ask HermiT whether the ontology and data are consistent and every class satisfiable."""
+    with tempfile.TemporaryDirectory(prefix="natograph-hermit-") as tmp:
+        path = Path(tmp) / "graph.nt"
+        _for_hermit(asserted).serialize(path, format="nt", encoding="utf-8")
+        cmd = [sys.executable, "-m", "natograph.hermit", str(path)]
+        env = _java_env(java)
+        try:
+            done = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout, env=env)
+        except subprocess.TimeoutExpired:
+            msg = f"HermiT did not finish within {timeout:g} s"
+            return [Problem("reasoner", msg, hint="raise NATOGRAPH_HERMIT_TIMEOUT or simplify")]
+    if done.returncode != 0 or not done.stdout.strip():
+        detail = (done.stderr or done.stdout).strip().splitlines()[-1:] or ["no output"]
+        return [Problem("reasoner", f"HermiT could not run: {detail[0]}", hint=_java_hint(java))]
+    result = json.loads(done.stdout.strip().splitlines()[-1])
+    return _hermit_problems(result, java)
+
+
+def _hermit_problems(result: dict[str, object], java: str) -> list[Problem]:
+    if result.get("error"):
+        return [Problem("reasoner", f"HermiT failed: {result['error']}", hint=_java_hint(java))]
+    if result.get("consistent") is False:
+        return [Problem(
+            "reasoner",
+            "HermiT: the ontology and data together are inconsistent (no model satisfies them)",
+            hint="see the OWL 2 RL messages above for the resources involved, if any",
+        )]
+    unsat = result.get("unsatisfiable") or []
+    assert isinstance(unsat, list)
+    return [
+        Problem(
+            "reasoner",
+            f"HermiT: class {iri} is unsatisfiable (it can have no instances)",
+            focus=str(iri),
+            hint="check its superclasses and equivalent classes for disjoint combinations",
+        )
+        for iri in unsat
+    ]
+
+
+def _for_hermit(asserted: Graph) -> Graph:
+    """HermiT accepts only the OWL 2 datatype map: send xsd:date as xsd:dateTime at midnight UTC
+    and rdf:langString as rdf:PlainLiteral, which keeps every datatype check meaningful."""
+    out = Graph()
+    for s, p, o in asserted:
+        if isinstance(o, Literal) and o.datatype == XSD.date:
+            o = Literal(f"{o}T00:00:00Z", datatype=XSD.dateTime)
+        elif o == XSD.date:
+            o = XSD.dateTime
+        elif o == RDF.langString:
+            o = _PLAIN_LITERAL
+        out.add((s, p, o))
+    return out
+
+
+def _java_env(java: str) -> dict[str, str] | None:
+    import os
+
+    if java == "java":
+        return None
+    env = dict(os.environ)
+    env["PATH"] = str(Path(java).parent) + os.pathsep + env.get("PATH", "")
+    return env
+
+
+def _java_hint(java: str) -> str:
+    return f"HermiT needs Java: install a JRE (apt-get install default-jre) or set NATOGRAPH_JAVA (now {java!r})"

@@ -1,0 +1,55 @@
+"""Every setting natograph reads, in one typed object.
+
+Values come from (highest first) CLI flags, `NATOGRAPH_*` environment variables, then the defaults
+below; the README lists them all.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+def _default_root() -> Path:
+    """The checkout the package was installed from, else the working directory."""
+    here = Path(__file__).resolve().parents[2]
+    if (here / "ontology").is_dir() and (here / "data").is_dir():
+        return here
+    return Path.cwd()
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="NATOGRAPH_", extra="ignore")
+
+    root: Path = Field(default_factory=_default_root)
+    """Project folder holding ontology/, data/, shapes/ and queries/."""
+    store: Path | None = None
+    """On-disk Oxigraph store folder; None keeps the store in memory."""
+    reasoner: bool = True
+    """Run OWL 2 RL materialisation (the inferred graph)."""
+    hermit: bool = True
+    """Run the HermiT DL consistency check (needs Java)."""
+    java: str = "java"
+    """Java executable used by owlready2 for HermiT."""
+    hermit_timeout: float = 120.0
+    """Seconds HermiT may take before the check is reported as failed."""
+    query_timeout: float = 30.0
+    """Seconds a query may run before it is stopped."""
+
+    @property
+    def ontology_dir(self) -> Path:
+        return self.root / "ontology"
+
+    @property
+    def data_dir(self) -> Path:
+        return self.root / "data"
+
+    @property
+    def shapes_dir(self) -> Path:
+        return self.root / "shapes"
+
+    @property
+    def queries_dir(self) -> Path:
+        return self.root / "queries"

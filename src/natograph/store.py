@@ -1,0 +1,88 @@
+"""The store interface the rest of natograph talks to, and its embedded Oxigraph implementation.
+
+The web layer and the CLI only ever see `GraphStore` (load, query, describe), so a remote SPARQL
+1.1 engine (Virtuoso, GraphDB, Neptune) can later stand in for the embedded store by implementing
+these three methods.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from pathlib import Path
+from typing import Protocol
+
+import pyoxigraph as ox
+
+from natograph.namespaces import GRAPH_INFERRED, PREFIXES
+
+QueryResult = ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples
+
+
+class GraphStore(Protocol):
+    """What natograph needs from a quad store."""
+
+    def load(self, triples: Iterable[ox.Triple | ox.Quad], graph: str) -> None:
+        """Add triples to the named graph `graph` (replacing nothing)."""
+
+    def query(
+        self,
+        sparql: str,
+        *,
+        inferred: bool = True,
+        substitutions: Mapping[str, ox.NamedNode | ox.Literal] | None = None,
+    ) -> QueryResult:
+        """Run a read-only query over the union of the graphs (without the inferred one if asked)."""
+
+    def describe(self, iri: str) -> list[ox.Triple]:
+        """The triples about one resource, for dereferencing."""
+
+    def graphs(self) -> list[str]:
+        """The named graphs, by IRI."""
+
+    def __len__(self) -> int: ...
+
+
+class OxigraphStore:
+    """Embedded Oxigraph: in memory by default, on disk when given a folder."""
+
+    def __init__(self, path: Path | None = None) -> None:
+        self._store = ox.Store(str(path)) if path is not None else ox.Store()
+
+    def load(self, triples: Iterable[ox.Triple | ox.Quad], graph: str) -> None:
+        target = ox.NamedNode(graph)
+        self._store.extend(ox.Quad(t.subject, t.predicate, t.object, target) for t in triples)
+
+    def clear(self) -> None:
+        self._store.clear()
+
+    def graphs(self) -> list[str]:
+        return sorted(g.value for g in self._store.named_graphs() if isinstance(g, ox.NamedNode))
+
+    def query(
+        self,
+        sparql: str,
+        *,
+        inferred: bool = True,
+        substitutions: Mapping[str, ox.NamedNode | ox.Literal] | None = None,
+    ) -> QueryResult:
+        default_graph: Sequence[ox.NamedNode] | None = None
+        if not inferred:
+            default_graph = [ox.NamedNode(g) for g in self.graphs() if g != str(GRAPH_INFERRED)]
+        subs = {ox.Variable(k): v for k, v in (substitutions or {}).items()}
+        return self._store.query(
+            sparql,
+            prefixes=PREFIXES,
+            use_default_graph_as_union=default_graph is None,
+            default_graph=list(default_graph) if default_graph is not None else None,
+            substitutions=subs or None,
+        )
+
+    def describe(self, iri: str) -> list[ox.Triple]:
+        node = ox.NamedNode(iri)
+        return [
+            ox.Triple(q.subject, q.predicate, q.object)
+            for q in self._store.quads_for_pattern(node, None, None, None)
+        ]
+
+    def __len__(self) -> int:
+        return len(self._store)

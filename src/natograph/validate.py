@@ -1,0 +1,91 @@
+"""SHACL validation with pySHACL, turned into problems an editor can act on.
+
+pySHACL's own report is a graph; here each result becomes a `Problem` that names the shape, the
+focus node, the message and the file (and line) where the focus node is defined.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from pyshacl import validate as shacl_validate
+from rdflib import RDF, Graph, URIRef
+from rdflib.namespace import SH
+from rdflib.term import Node
+
+from natograph.diagnostics import Problem, Severity
+from natograph.namespaces import PREFIXES
+
+Locator = Callable[[str], tuple[str | None, int | None]]
+"""Given an IRI, the file and line that define it."""
+
+_SEVERITY = {SH.Violation: Severity.ERROR, SH.Warning: Severity.WARNING, SH.Info: Severity.INFO}
+
+
+def shacl(data: Graph, ontology: Graph, shapes: Graph, locate: Locator) -> list[Problem]:
+    """Validate data (with the ontology's class hierarchy) against the shapes."""
+    conforms, report, _text = shacl_validate(
+        data,
+        shacl_graph=shapes,
+        ont_graph=ontology,
+        inference="none",
+        advanced=True,
+        allow_warnings=True,
+        abort_on_first=False,
+    )
+    if conforms:
+        return []
+    assert isinstance(report, Graph)
+    results = report.subjects(RDF.type, SH.ValidationResult)
+    problems = [_problem(report, shapes, r, locate) for r in results]
+    return sorted(problems, key=lambda p: (p.shape or "", p.file or "", p.line or 0, p.focus or ""))
+
+
+def _problem(report: Graph, shapes: Graph, result: Node, locate: Locator) -> Problem:
+    def one(prop: URIRef) -> Node | None:
+        return report.value(result, prop)
+
+    focus = one(SH.focusNode)
+    shape = one(SH.sourceShape)
+    messages = sorted(str(m) for m in report.objects(result, SH.resultMessage))
+    component = one(SH.sourceConstraintComponent)
+    message = "; ".join(messages) or f"violates {qname(component)}"
+    file, line = locate(str(focus)) if isinstance(focus, URIRef) else (None, None)
+    severity = _SEVERITY.get(one(SH.resultSeverity), Severity.ERROR)  # type: ignore[arg-type]
+    value = one(SH.value)
+    path = one(SH.resultPath)
+    return Problem(
+        "shacl",
+        message,
+        severity=severity,
+        file=file,
+        line=line,
+        focus=qname(focus),
+        shape=qname(shape) if isinstance(shape, URIRef) else _shape_label(shapes, shape),
+        path=qname(path) if path is not None else None,
+        value=qname(value) if value is not None else None,
+        hint=f"constraint {qname(component)}" if component is not None else None,
+    )
+
+
+def _shape_label(shapes: Graph, shape: Node | None) -> str | None:
+    if shape is None:
+        return None
+    parent = shapes.value(None, SH.property, shape)
+    path = shapes.value(shape, SH.path)
+    if parent is not None:
+        return f"{qname(parent)} / {qname(path)}" if path is not None else qname(parent)
+    return "anonymous shape"
+
+
+def qname(node: Node | None) -> str:
+    """Shorten an IRI with the project's prefixes, for messages."""
+    if node is None:
+        return ""
+    text = str(node)
+    if isinstance(node, URIRef):
+        for prefix, ns in sorted(PREFIXES.items(), key=lambda kv: -len(kv[1])):
+            if text.startswith(ns):
+                return f"{prefix}:{text[len(ns):]}"
+        return f"<{text}>"
+    return text
