@@ -15,7 +15,7 @@ from rdflib import OWL, RDF, RDFS, Graph, URIRef
 from rdflib.collection import Collection
 from rdflib.term import Node
 
-from natograph.diagnostics import Problem, Severity, relpath
+from natograph.diagnostics import Problem, Severity
 from natograph.namespaces import NGO
 from natograph.parse import ParsedFile, to_rdflib
 from natograph.validate import qname
@@ -59,13 +59,13 @@ def _clash_problem(
 ) -> Problem:
     (t1, f1), (t2, f2) = first, second
     line2 = f2.subject_lines.get(str(subject))
-    where2 = relpath(f2.path) + (f":{line2}" if line2 else "")
+    where2 = f2.name + (f":{line2}" if line2 else "")
     because = "" if (t1, t2) == why else f" (via {qname(why[0])} and {qname(why[1])})"
     return Problem(
         "definitions",
         f"{qname(subject)} is typed {qname(t1)} and {qname(t2)}, "
         f"which the ontology declares disjoint{because}; the other type is in {where2}",
-        file=relpath(f1.path),
+        file=f1.name,
         line=f1.subject_lines.get(str(subject)),
         focus=qname(subject),
         hint="one IRI names one thing: give the second resource its own IRI, or drop a type",
@@ -74,7 +74,9 @@ def _clash_problem(
 
 def unknown_terms(files: Iterable[ParsedFile], ontology: Graph) -> list[Problem]:
     """Classes and properties in the ngo: namespace that the ontology does not define."""
-    known = {s for s in ontology.subjects() if isinstance(s, URIRef) and str(s).startswith(str(NGO))}
+    known = {
+        s for s in ontology.subjects() if isinstance(s, URIRef) and str(s).startswith(str(NGO))
+    }
     names = sorted(str(k)[len(NGO) :] for k in known)
     problems = []
     for parsed in files:
@@ -87,7 +89,7 @@ def unknown_terms(files: Iterable[ParsedFile], ontology: Graph) -> list[Problem]
     return problems
 
 
-def _is_unknown(term: Node | None, known: set[Node]) -> bool:
+def _is_unknown(term: Node | None, known: set[URIRef]) -> bool:
     return isinstance(term, URIRef) and str(term).startswith(str(NGO)) and term not in known
 
 
@@ -98,7 +100,7 @@ def _unknown_problem(term: URIRef, subject: Node, parsed: ParsedFile, names: lis
     return Problem(
         "definitions",
         f"{qname(term)} is not defined in the ontology",
-        file=relpath(parsed.path),
+        file=parsed.name,
         line=parsed.subject_lines.get(str(subject)),
         focus=qname(subject),
         hint=hint,
@@ -113,29 +115,37 @@ def duplicate_definitions(files: Iterable[ParsedFile]) -> list[Problem]:
         for iri, line in parsed.subject_lines.items():
             if iri in first_seen and first_seen[iri][0] is not parsed:
                 other, other_line = first_seen[iri]
-                problems.append(Problem(
-                    "definitions",
-                    f"{qname(URIRef(iri))} is also described in {relpath(other.path)}:{other_line}",
-                    severity=Severity.WARNING,
-                    file=relpath(parsed.path),
-                    line=line,
-                    focus=qname(URIRef(iri)),
-                    hint="keep each resource's description in one file",
-                ))
+                problems.append(
+                    Problem(
+                        "definitions",
+                        f"{qname(URIRef(iri))} is also described in {other.name}:{other_line}",
+                        severity=Severity.WARNING,
+                        file=parsed.name,
+                        line=line,
+                        focus=qname(URIRef(iri)),
+                        hint="keep each resource's description in one file",
+                    )
+                )
             first_seen.setdefault(iri, (parsed, line))
     return problems
 
 
 def _superclasses(ontology: Graph) -> dict[Node, set[Node]]:
     result: dict[Node, set[Node]] = {}
-    for cls in set(ontology.subjects(RDFS.subClassOf)) | set(ontology.objects(None, RDFS.subClassOf)):
-        result[cls] = set(ontology.transitive_objects(cls, RDFS.subClassOf))
+    classes = {*ontology.subjects(RDFS.subClassOf), *ontology.objects(None, RDFS.subClassOf)}
+    for cls in classes:
+        result[cls] = {
+            c for c in ontology.transitive_objects(cls, RDFS.subClassOf) if c is not None
+        }
     return result
 
 
 def _disjoint_pairs(ontology: Graph) -> set[frozenset[Node]]:
     pairs = {frozenset((a, b)) for a, b in ontology.subject_objects(OWL.disjointWith)}
     for group in ontology.subjects(RDF.type, OWL.AllDisjointClasses):
-        members = list(Collection(ontology, ontology.value(group, OWL.members)))
+        head = ontology.value(group, OWL.members)
+        if head is None:
+            continue
+        members = list(Collection(ontology, head))
         pairs |= {frozenset((a, b)) for a in members for b in members if a != b}
     return pairs

@@ -2,7 +2,8 @@
 
 owlready2 keeps global state and starts Java without a time limit, so the check runs in its own
 interpreter (`python -m natograph.hermit FILE.nt`) that the parent can time out and kill. The
-child prints one JSON object on stdout: {"consistent": bool, "unsatisfiable": [IRI...], "error": str}.
+child prints one JSON object on stdout:
+{"consistent": bool, "unsatisfiable": [IRI, ...], "error": str | None}.
 """
 
 from __future__ import annotations

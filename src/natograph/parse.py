@@ -19,7 +19,9 @@ from rdflib.term import Node
 from natograph.diagnostics import Problem, relpath
 from natograph.namespaces import PREFIXES
 
-_POSITION = re.compile(r"at line (\d+) between columns (\d+) and (\d+)|between line (\d+) column (\d+)")
+_POSITION = re.compile(
+    r"at line (\d+) between columns (\d+) and (\d+)|between line (\d+) column (\d+)"
+)
 _PREFIX_DECL = re.compile(r"^\s*(?:@prefix|PREFIX)\s+([A-Za-z][\w.-]*)?:\s*<([^>]*)>", re.I | re.M)
 _UNDECLARED = re.compile(r"The prefix ([\w.-]*): has not been declared")
 
@@ -29,6 +31,8 @@ class ParsedFile:
     """One Turtle file: its triples and where each subject is written, for error messages."""
 
     path: Path
+    name: str
+    """The path as shown in messages: relative to the project root."""
     quads: list[ox.Triple]
     prefixes: dict[str, str]
     subject_lines: dict[str, int] = field(default_factory=dict)
@@ -46,7 +50,7 @@ def parse_turtle(path: Path, root: Path | None = None) -> tuple[ParsedFile | Non
         return None, [Problem("syntax", msg, file=relpath(path, root), hint="save it as UTF-8")]
     decoded = text.decode("utf-8")
     prefixes = {p or "": iri for p, iri in _PREFIX_DECL.findall(decoded)}
-    parsed = ParsedFile(path, triples, prefixes)
+    parsed = ParsedFile(path, relpath(path, root), triples, prefixes)
     parsed.subject_lines = _subject_lines(decoded, prefixes)
     return parsed, []
 
@@ -110,7 +114,7 @@ def to_rdflib(triples: Iterable[ox.Triple | ox.Quad], graph: Graph | None = None
     graph = graph if graph is not None else Graph()
     add = graph.add
     for t in triples:
-        add((_term(t.subject), _term(t.predicate), _term(t.object)))  # type: ignore[arg-type]
+        add((_term(t.subject), _term(t.predicate), _term(t.object)))
     return graph
 
 

@@ -14,7 +14,8 @@ from pathlib import Path
 from rdflib import Graph
 
 from natograph import definitions, reason
-from natograph.diagnostics import CheckFailed, Report, relpath
+from natograph.cache import Cache, content_key
+from natograph.diagnostics import CheckFailed, Report
 from natograph.namespaces import GRAPH_DATA, GRAPH_INFERRED, GRAPH_ONTOLOGY, GRAPH_SHAPES
 from natograph.parse import ParsedFile, from_rdflib, parse_turtle, to_rdflib
 from natograph.settings import Settings
@@ -48,7 +49,7 @@ class Build:
         """The data (else ontology) file and line where a resource's description starts."""
         for parsed in [*self.data, *self.ontology, *self.shapes]:
             if iri in parsed.subject_lines:
-                return relpath(parsed.path), parsed.subject_lines[iri]
+                return parsed.name, parsed.subject_lines[iri]
         return None, None
 
 
@@ -92,15 +93,21 @@ def _check(result: Build, settings: Settings, *, shacl_check: bool) -> None:
         report.extend(shacl(data, ontology, result.graph("shapes"), result.locate))
         stats["seconds_shacl"] = round(time.perf_counter() - t, 3)
     asserted = ontology + data
+    cache = Cache(settings.cache_folder)
+    inputs = [p.path for p in [*result.ontology, *result.data]]
     if settings.reasoner:
         t = time.perf_counter()
-        result.inferred, problems = reason.materialise(asserted)
+        key = content_key("owlrl", inputs)
+        result.inferred, problems = reason.materialise_cached(asserted, cache, key)
         report.extend(problems)
         stats["triples_inferred"] = len(result.inferred)
         stats["seconds_owlrl"] = round(time.perf_counter() - t, 3)
     if settings.hermit:
         t = time.perf_counter()
-        report.extend(reason.consistency(asserted, settings.java, settings.hermit_timeout))
+        key = content_key("hermit", inputs)
+        report.extend(
+            reason.consistency_cached(asserted, cache, key, settings.java, settings.hermit_timeout)
+        )
         stats["seconds_hermit"] = round(time.perf_counter() - t, 3)
 
 

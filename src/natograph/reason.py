@@ -11,18 +11,25 @@ import json
 import subprocess
 import sys
 import tempfile
+from dataclasses import asdict
 from pathlib import Path
 
 import owlrl
 from rdflib import OWL, RDF, RDFS, XSD, BNode, Graph, Literal, URIRef
 from rdflib.term import Node
 
-from natograph.diagnostics import Problem
+from natograph.cache import Cache
+from natograph.diagnostics import Problem, Severity
 
 _ERR = URIRef("http://www.daml.org/2002/03/agents/agent-ont#error")
 _TRIVIAL_TYPES = {OWL.Thing, RDFS.Resource, RDFS.Class, OWL.Class, RDF.Property}
-_REFLEXIVE = {OWL.sameAs, OWL.equivalentClass, OWL.equivalentProperty, RDFS.subClassOf,
-              RDFS.subPropertyOf}
+_REFLEXIVE = {
+    OWL.sameAs,
+    OWL.equivalentClass,
+    OWL.equivalentProperty,
+    RDFS.subClassOf,
+    RDFS.subPropertyOf,
+}
 _PLAIN_LITERAL = URIRef("http://www.w3.org/1999/02/22-rdf-syntax-ns#PlainLiteral")
 
 
@@ -34,7 +41,7 @@ def materialise(asserted: Graph) -> tuple[Graph, list[Problem]]:
     owlrl.DeductiveClosure(owlrl.OWLRL_Semantics, improved_datatypes=False).expand(closure)
     problems = [
         Problem("reasoner", f"OWL 2 RL inconsistency: {msg}", hint=_rl_hint(str(msg)))
-        for msg in sorted(closure.objects(None, _ERR))
+        for msg in sorted(str(m) for m in closure.objects(None, _ERR))
     ]
     inferred = Graph()
     for s, p, o in closure:
@@ -82,11 +89,13 @@ def _hermit_problems(result: dict[str, object], java: str) -> list[Problem]:
     if result.get("error"):
         return [Problem("reasoner", f"HermiT failed: {result['error']}", hint=_java_hint(java))]
     if result.get("consistent") is False:
-        return [Problem(
-            "reasoner",
-            "HermiT: the ontology and data together are inconsistent (no model satisfies them)",
-            hint="see the OWL 2 RL messages above for the resources involved, if any",
-        )]
+        return [
+            Problem(
+                "reasoner",
+                "HermiT: the ontology and data together are inconsistent (no model satisfies them)",
+                hint="see the OWL 2 RL messages above for the resources involved, if any",
+            )
+        ]
     unsat = result.get("unsatisfiable") or []
     assert isinstance(unsat, list)
     return [
@@ -126,4 +135,43 @@ def _java_env(java: str) -> dict[str, str] | None:
 
 
 def _java_hint(java: str) -> str:
-    return f"HermiT needs Java: install a JRE (apt-get install default-jre) or set NATOGRAPH_JAVA (now {java!r})"
+    return (
+        "HermiT needs Java: install a JRE (apt-get install default-jre) "
+        f"or set NATOGRAPH_JAVA (now {java!r})"
+    )
+
+
+def materialise_cached(asserted: Graph, cache: Cache, key: str) -> tuple[Graph, list[Problem]]:
+    """`materialise`, reusing the result for byte-identical inputs."""
+    hit, problems_json = cache.get(key, ".nt"), cache.get(key, ".json")
+    if hit is not None and problems_json is not None:
+        inferred = Graph().parse(data=hit.decode("utf-8"), format="nt")
+        return inferred, _problems_from_json(problems_json)
+    inferred, problems = materialise(asserted)
+    cache.put(key, ".nt", inferred.serialize(format="nt", encoding="utf-8"))
+    cache.put(key, ".json", _problems_to_json(problems))
+    return inferred, problems
+
+
+def consistency_cached(
+    asserted: Graph, cache: Cache, key: str, java: str, timeout: float
+) -> list[Problem]:
+    """`consistency`, reusing a verdict for byte-identical inputs (failures to run are not kept)."""
+    hit = cache.get(key, ".hermit.json")
+    if hit is not None:
+        return _problems_from_json(hit)
+    problems = consistency(asserted, java, timeout)
+    if not any(
+        p.message.startswith(("HermiT could not", "HermiT did not", "HermiT failed"))
+        for p in problems
+    ):
+        cache.put(key, ".hermit.json", _problems_to_json(problems))
+    return problems
+
+
+def _problems_to_json(problems: list[Problem]) -> bytes:
+    return json.dumps([asdict(p) for p in problems]).encode("utf-8")
+
+
+def _problems_from_json(data: bytes) -> list[Problem]:
+    return [Problem(**{**p, "severity": Severity(p["severity"])}) for p in json.loads(data)]

@@ -37,6 +37,16 @@ class Settings(BaseSettings):
     """Seconds HermiT may take before the check is reported as failed."""
     query_timeout: float = 30.0
     """Seconds a query may run before it is stopped."""
+    cache: bool = True
+    """Reuse reasoning results for unchanged files (kept in `cache_dir`)."""
+    cache_dir: Path | None = None
+    """Where reasoning results are cached; default `<root>/.cache/natograph`."""
+
+    @property
+    def cache_folder(self) -> Path | None:
+        if not self.cache:
+            return None
+        return self.cache_dir or self.root / ".cache" / "natograph"
 
     @property
     def ontology_dir(self) -> Path:

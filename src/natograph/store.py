@@ -31,7 +31,7 @@ class GraphStore(Protocol):
         inferred: bool = True,
         substitutions: Mapping[str, ox.NamedNode | ox.Literal] | None = None,
     ) -> QueryResult:
-        """Run a read-only query over the union of the graphs (without the inferred one if asked)."""
+        """Run a read-only query over the union of the graphs (less the inferred one if asked)."""
 
     def describe(self, iri: str) -> list[ox.Triple]:
         """The triples about one resource, for dereferencing."""
@@ -68,7 +68,9 @@ class OxigraphStore:
         default_graph: Sequence[ox.NamedNode] | None = None
         if not inferred:
             default_graph = [ox.NamedNode(g) for g in self.graphs() if g != str(GRAPH_INFERRED)]
-        subs = {ox.Variable(k): v for k, v in (substitutions or {}).items()}
+        subs: dict[ox.Variable, ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple] = {
+            ox.Variable(k): v for k, v in (substitutions or {}).items()
+        }
         return self._store.query(
             sparql,
             prefixes=PREFIXES,

@@ -51,7 +51,12 @@ def _problem(report: Graph, shapes: Graph, result: Node, locate: Locator) -> Pro
     component = one(SH.sourceConstraintComponent)
     message = "; ".join(messages) or f"violates {qname(component)}"
     file, line = locate(str(focus)) if isinstance(focus, URIRef) else (None, None)
-    severity = _SEVERITY.get(one(SH.resultSeverity), Severity.ERROR)  # type: ignore[arg-type]
+    raw_severity = one(SH.resultSeverity)
+    severity = (
+        _SEVERITY.get(raw_severity, Severity.ERROR)
+        if isinstance(raw_severity, URIRef)
+        else Severity.ERROR
+    )
     value = one(SH.value)
     path = one(SH.resultPath)
     return Problem(
@@ -86,6 +91,6 @@ def qname(node: Node | None) -> str:
     if isinstance(node, URIRef):
         for prefix, ns in sorted(PREFIXES.items(), key=lambda kv: -len(kv[1])):
             if text.startswith(ns):
-                return f"{prefix}:{text[len(ns):]}"
+                return f"{prefix}:{text[len(ns) :]}"
         return f"<{text}>"
     return text

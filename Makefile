@@ -1,0 +1,48 @@
+# natograph developer tasks. `make help` lists them.
+VENV ?= .venv
+BIN := $(VENV)/bin
+PYTHON ?= python3
+
+.DEFAULT_GOAL := help
+.PHONY: help setup run test check lint format typecheck pytest fmt-check clean
+
+help: ## List the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-12s %s\n", $$1, $$2}'
+
+setup: $(VENV)/.installed ## Create .venv and install natograph with its dev tools
+
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	@touch $@
+
+run: setup ## Main job: check the graph, then answer an example competency question
+	$(BIN)/natograph check
+	$(BIN)/natograph query 01-partners-per-framework --param date=2014-10-16
+	$(BIN)/natograph query 01-partners-per-framework
+
+test: setup lint typecheck fmt-check pytest ## Whole test suite: lint, types, Turtle formatting, pytest
+
+lint: setup ## ruff lint and format check
+	$(BIN)/ruff check src tests
+	$(BIN)/ruff format --check src tests
+
+format: setup ## Apply ruff formatting and canonical Turtle formatting
+	$(BIN)/ruff format src tests
+	$(BIN)/natograph fmt
+
+typecheck: setup ## mypy --strict on the package
+	$(BIN)/mypy
+
+fmt-check: setup ## Fail if a Turtle file is not in canonical form
+	$(BIN)/natograph fmt --check
+
+pytest: setup ## pytest (exit code 5, no tests collected, fails the target)
+	$(BIN)/pytest
+
+check: setup ## natograph check (parse, SHACL, OWL RL, HermiT)
+	$(BIN)/natograph check
+
+clean: ## Remove the virtualenv and caches
+	rm -rf $(VENV) .cache .pytest_cache .mypy_cache .ruff_cache src/*.egg-info

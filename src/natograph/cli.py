@@ -1,0 +1,146 @@
+"""The `natograph` command: thin wrappers over the pipeline, so it does what the server does."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from natograph import pipeline
+from natograph.diagnostics import CheckFailed
+from natograph.results import FORMATS, render
+from natograph.settings import Settings
+from natograph.sparql import QueryRejected, competency_questions, guard, resolve
+
+app = typer.Typer(
+    help="natograph: a knowledge graph of NATO's partnerships.",
+    no_args_is_help=True,
+    add_completion=False,
+)
+
+RootOption = Annotated[
+    Path | None,
+    typer.Option("--root", help="Project folder (default: NATOGRAPH_ROOT or the checkout)."),
+]
+
+
+def _settings(root: Path | None, **overrides: object) -> Settings:
+    values = {k: v for k, v in overrides.items() if v is not None}
+    if root is not None:
+        values["root"] = root
+    return Settings(**values)  # type: ignore[arg-type]
+
+
+@app.command()
+def check(
+    root: RootOption = None,
+    fmt: Annotated[str, typer.Option("--format", help="text or json")] = "text",
+    hermit: Annotated[bool, typer.Option(help="Run the HermiT DL consistency check.")] = True,
+    reasoner: Annotated[bool, typer.Option(help="Run OWL 2 RL materialisation.")] = True,
+) -> None:
+    """Parse, validate (SHACL) and reason over every file; exit 1 on any error."""
+    settings = _settings(root, hermit=hermit, reasoner=reasoner)
+    result = pipeline.build(settings)
+    report = result.report
+    if fmt == "json":
+        typer.echo(report.to_json())
+    else:
+        typer.echo(report.to_text())
+        stats = report.stats
+        typer.echo(
+            f"{stats.get('files', 0)} files, {stats.get('triples_ontology', 0)} ontology + "
+            f"{stats.get('triples_data', 0)} data triples, {stats.get('triples_inferred', 0)} "
+            f"inferred, in {stats.get('seconds_total', stats.get('seconds_parse', 0))} s",
+            err=True,
+        )
+    raise typer.Exit(0 if report.ok else 1)
+
+
+@app.command()
+def query(
+    sparql: Annotated[str, typer.Argument(help="SPARQL text, a queries/ name, or a .rq path.")],
+    root: RootOption = None,
+    fmt: Annotated[str, typer.Option("--format", "-f", help=" | ".join(FORMATS))] = "table",
+    param: Annotated[
+        list[str] | None, typer.Option("--param", "-p", help="name=value for a query parameter.")
+    ] = None,
+    inferred: Annotated[bool, typer.Option(help="Include the inferred graph.")] = True,
+    hermit: Annotated[bool, typer.Option(help="Run HermiT while building.")] = False,
+) -> None:
+    """Run a query over ontology + data + inferred triples (union default graph)."""
+    if fmt not in FORMATS:
+        _fail(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")
+    settings = _settings(root)
+    try:
+        cq = resolve(sparql, settings.queries_dir)
+        given = dict(_split_param(p) for p in param or [])
+        substitutions = cq.substitutions(given)
+        guard(cq.text)
+        store, _build = pipeline.open_store(settings, hermit=hermit)
+        result = store.query(cq.text, inferred=inferred, substitutions=substitutions)
+        typer.echo(render(result, fmt))
+    except CheckFailed as err:
+        typer.echo(err.report.to_text(), err=True)
+        raise typer.Exit(1) from err
+    except (QueryRejected, SyntaxError) as err:
+        _fail(str(err))
+
+
+@app.command("queries")
+def list_queries(root: RootOption = None) -> None:
+    """List the competency questions in queries/."""
+    for cq in competency_questions(_settings(root).queries_dir):
+        params = " ".join(f"[{p.name}={p.default}]" for p in cq.parameters)
+        typer.echo(f"{cq.name:40} {cq.title} {params}".rstrip())
+
+
+@app.command()
+def fmt(
+    paths: Annotated[list[Path] | None, typer.Argument(help="Files (default: every .ttl).")] = None,
+    root: RootOption = None,
+    check_only: Annotated[
+        bool, typer.Option("--check", help="Only report; exit 1 if any would change.")
+    ] = False,
+) -> None:
+    """Rewrite Turtle files in the canonical, diff-friendly form (or --check that they are)."""
+    from natograph import fmt as formatter
+
+    settings = _settings(root)
+    targets = paths or [
+        p
+        for folder in (settings.ontology_dir, settings.data_dir, settings.shapes_dir)
+        for p in pipeline.turtle_files(folder)
+    ]
+    changed = []
+    for path in targets:
+        try:
+            if not formatter.needs_formatting(path):
+                continue
+            changed.append(path)
+            if not check_only:
+                path.write_text(formatter.format_file(path), encoding="utf-8")
+        except SyntaxError as err:
+            _fail(f"{path}: cannot format, the file does not parse: {err}")
+    verb = "would reformat" if check_only else "reformatted"
+    for path in changed:
+        typer.echo(f"{verb} {path}")
+    typer.echo(f"{len(changed)} of {len(targets)} file(s) {verb}", err=True)
+    raise typer.Exit(1 if check_only and changed else 0)
+
+
+def _split_param(text: str) -> tuple[str, str]:
+    name, sep, value = text.partition("=")
+    if not sep:
+        _fail(f"--param expects name=value, got {text!r}")
+    return name.strip(), value.strip()
+
+
+def _fail(message: str) -> None:
+    typer.echo(f"error: {message}", err=True)
+    raise typer.Exit(2)
+
+
+def main() -> None:
+    app(sys.argv[1:])

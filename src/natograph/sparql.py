@@ -1,0 +1,146 @@
+"""Preparing SPARQL for the store: competency-question files, parameters, and safety checks.
+
+natograph is read-only and never opens an outgoing connection, but Oxigraph executes SERVICE by
+default; so every query goes through `guard()` first, which rejects SERVICE and any update
+operation (LOAD, INSERT, ...) before the engine sees the text.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from natograph.namespaces import PREFIXES
+
+_HEADER = re.compile(r"^#\s*([a-z]+)\s*:\s*(.*)$")
+# Strings, IRIs and comments are removed before looking for keywords, so that a label containing
+# "service" or an IRI such as <http://ex/LOAD> is not mistaken for the keyword.
+_NOISE = re.compile(
+    r'"""(?:[^"\\]|\\.|"(?!""))*"""|\'\'\'(?:[^\'\\]|\\.|\'(?!\'\'))*\'\'\''
+    r'|"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\'|<[^<>"{}|^`\\\s]*>|#[^\n]*',
+)
+_FORBIDDEN = re.compile(
+    r"(?<![\w:?$])(SERVICE|LOAD|INSERT|DELETE|CLEAR|DROP|CREATE|ADD|MOVE|COPY|WITH)(?![\w:])",
+    re.IGNORECASE,
+)
+
+
+class QueryRejected(ValueError):
+    """A query natograph will not run; the message says why and what to do instead."""
+
+
+@dataclass(frozen=True)
+class Parameter:
+    name: str
+    datatype: str
+    default: str | None
+    description: str
+
+
+@dataclass
+class CompetencyQuestion:
+    """One `queries/*.rq` file: the SPARQL text and its header (title, question, parameters)."""
+
+    name: str
+    text: str
+    title: str = ""
+    question: str = ""
+    parameters: list[Parameter] = field(default_factory=list)
+
+    @classmethod
+    def from_file(cls, path: Path) -> CompetencyQuestion:
+        text = path.read_text(encoding="utf-8")
+        cq = cls(name=path.stem, text=text)
+        for line in text.splitlines():
+            match = _HEADER.match(line.strip())
+            if not match:
+                continue
+            key, value = match.groups()
+            if key == "title":
+                cq.title = value
+            elif key == "question":
+                cq.question = (cq.question + " " + value).strip()
+            elif key == "param":
+                cq.parameters.append(_parameter(value))
+        return cq
+
+    def substitutions(self, given: dict[str, str]) -> dict[str, ox.NamedNode | ox.Literal]:
+        """Typed values for the query's parameters: those given, else the declared defaults."""
+        unknown = set(given) - {p.name for p in self.parameters}
+        if unknown:
+            names = ", ".join(p.name for p in self.parameters) or "none"
+            raise QueryRejected(
+                f"unknown parameter(s) {sorted(unknown)}; this query takes: {names}"
+            )
+        values: dict[str, ox.NamedNode | ox.Literal] = {}
+        for p in self.parameters:
+            raw = given.get(p.name, p.default)
+            if raw is not None:
+                values[p.name] = typed_value(raw, p.datatype)
+        return values
+
+
+def _parameter(spec: str) -> Parameter:
+    """`date xsd:date 2014-10-16 -- the day to look at` (default optional)."""
+    head, _, description = spec.partition("--")
+    parts = head.split()
+    if len(parts) < 2:
+        raise QueryRejected(
+            f"bad parameter declaration {spec!r}: expected `name datatype [default]`"
+        )
+    default = parts[2] if len(parts) > 2 else None
+    return Parameter(parts[0], parts[1], default, description.strip())
+
+
+def typed_value(raw: str, datatype: str) -> ox.NamedNode | ox.Literal:
+    """Turn a parameter's text into an RDF term, checking its lexical form."""
+    if datatype == "iri":
+        return ox.NamedNode(expand(raw))
+    prefix, _, local = datatype.partition(":")
+    iri = PREFIXES.get(prefix, "") + local if prefix in PREFIXES else datatype
+    if iri.endswith("#date") and not re.fullmatch(r"\d{4}-\d{2}-\d{2}", raw):
+        raise QueryRejected(f"parameter value {raw!r} is not a date: use YYYY-MM-DD")
+    return ox.Literal(raw, datatype=ox.NamedNode(iri))
+
+
+def expand(name: str) -> str:
+    """A prefixed name (ngc:UKR) or a full IRI, as a full IRI."""
+    if name.startswith("<") and name.endswith(">"):
+        return name[1:-1]
+    prefix, sep, local = name.partition(":")
+    if sep and prefix in PREFIXES:
+        return PREFIXES[prefix] + local
+    return name
+
+
+def guard(sparql: str) -> str:
+    """Reject what a read-only, offline endpoint must not run; return the query unchanged."""
+    stripped = _NOISE.sub(" ", sparql)
+    match = _FORBIDDEN.search(stripped)
+    if match:
+        word = match.group(1).upper()
+        if word == "SERVICE":
+            raise QueryRejected(
+                "SERVICE (federated query) is disabled: natograph never makes outgoing requests"
+            )
+        raise QueryRejected(f"{word} is a SPARQL Update operation; this graph is read-only")
+    return sparql
+
+
+def resolve(arg: str, queries_dir: Path) -> CompetencyQuestion:
+    """A competency question by name or path, or an ad-hoc SPARQL string."""
+    path = Path(arg)
+    candidates = [path, queries_dir / arg, queries_dir / f"{arg}.rq"]
+    for candidate in candidates:
+        if candidate.suffix == ".rq" and candidate.is_file():
+            return CompetencyQuestion.from_file(candidate)
+    if arg.endswith(".rq"):
+        raise QueryRejected(f"no query file {arg!r} (looked in . and {queries_dir})")
+    return CompetencyQuestion(name="<query>", text=arg)
+
+
+def competency_questions(queries_dir: Path) -> list[CompetencyQuestion]:
+    return [CompetencyQuestion.from_file(p) for p in sorted(queries_dir.glob("*.rq"))]
