@@ -12,7 +12,13 @@ from natograph import pipeline
 from natograph.diagnostics import CheckFailed
 from natograph.results import FORMATS, render
 from natograph.settings import Settings
-from natograph.sparql import QueryRejected, competency_questions, guard, resolve
+from natograph.sparql import (
+    QueryRejected,
+    competency_questions,
+    guard,
+    resolve,
+    syntax_message,
+)
 
 app = typer.Typer(
     help="natograph: a knowledge graph of NATO's partnerships.",
@@ -80,12 +86,15 @@ def query(
         guard(cq.text)
         store, _build = pipeline.open_store(settings, hermit=hermit)
         result = store.query(cq.text, inferred=inferred, substitutions=substitutions)
-        typer.echo(render(result, fmt))
+        text = render(result, fmt)
+        typer.echo(text, nl=not text.endswith("\n"))
     except CheckFailed as err:
         typer.echo(err.report.to_text(), err=True)
         raise typer.Exit(1) from err
-    except (QueryRejected, SyntaxError) as err:
+    except QueryRejected as err:
         _fail(str(err))
+    except SyntaxError as err:
+        _fail(syntax_message(err))
 
 
 @app.command("queries")
@@ -115,14 +124,15 @@ def fmt(
     ]
     changed = []
     for path in targets:
+        original = path.read_text(encoding="utf-8")
         try:
-            if not formatter.needs_formatting(path):
-                continue
+            formatted = formatter.format_text(original, str(path))
+        except SyntaxError as err:
+            _fail(f"{path}: cannot format, the file does not parse ({err}); run `natograph check`")
+        if formatted != original:
             changed.append(path)
             if not check_only:
-                path.write_text(formatter.format_file(path), encoding="utf-8")
-        except SyntaxError as err:
-            _fail(f"{path}: cannot format, the file does not parse: {err}")
+                path.write_text(formatted, encoding="utf-8")
     verb = "would reformat" if check_only else "reformatted"
     for path in changed:
         typer.echo(f"{verb} {path}")

@@ -105,9 +105,8 @@ def _check(result: Build, settings: Settings, *, shacl_check: bool) -> None:
     if settings.hermit:
         t = time.perf_counter()
         key = content_key("hermit", inputs)
-        report.extend(
-            reason.consistency_cached(asserted, cache, key, settings.java, settings.hermit_timeout)
-        )
+        java, timeout = settings.java, settings.hermit_timeout
+        report.extend(reason.consistency_cached(asserted, cache, key, java, timeout))
         stats["seconds_hermit"] = round(time.perf_counter() - t, 3)
 
 

@@ -28,6 +28,19 @@ _FORBIDDEN = re.compile(
 )
 
 
+_OX_POSITION = re.compile(r"^error at (\d+):(\d+): ")
+
+
+def syntax_message(err: SyntaxError) -> str:
+    """Oxigraph's parser message, with its `error at L:C:` spelled out for people."""
+    text = str(err.msg if err.msg else err)
+    match = _OX_POSITION.match(text)
+    if match:
+        line, column = match.groups()
+        return f"SPARQL syntax error at line {line}, column {column}: {text[match.end() :]}"
+    return f"SPARQL syntax error: {text}"
+
+
 class QueryRejected(ValueError):
     """A query natograph will not run; the message says why and what to do instead."""
 
