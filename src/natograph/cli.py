@@ -107,19 +107,25 @@ def list_queries(root: RootOption = None) -> None:
 
 @app.command()
 def fmt(
-    paths: Annotated[list[Path] | None, typer.Argument(help="Files (default: every .ttl).")] = None,
+    paths: Annotated[
+        list[Path] | None, typer.Argument(help="Files (default: ontology/ and data/).")
+    ] = None,
     root: RootOption = None,
     check_only: Annotated[
         bool, typer.Option("--check", help="Only report; exit 1 if any would change.")
     ] = False,
 ) -> None:
-    """Rewrite Turtle files in the canonical, diff-friendly form (or --check that they are)."""
+    """Rewrite Turtle files in the canonical, diff-friendly form (or --check that they are).
+
+    shapes/ is left alone by default: it is hand-structured code whose section comments a
+    graph-based formatter cannot keep.
+    """
     from natograph import fmt as formatter
 
     settings = _settings(root)
     targets = paths or [
         p
-        for folder in (settings.ontology_dir, settings.data_dir, settings.shapes_dir)
+        for folder in (settings.ontology_dir, settings.data_dir)
         for p in pipeline.turtle_files(folder)
     ]
     changed = []

@@ -37,6 +37,8 @@ class Problem:
     shape: str | None = None
     path: str | None = None
     value: str | None = None
+    constraint: str | None = None
+    """The SHACL constraint component that failed, for SHACL problems."""
     hint: str | None = None
     """What the editor should do to fix it."""
 
@@ -114,6 +116,7 @@ def _render(p: Problem) -> str:
         ("path", p.path),
         ("value", p.value),
         ("text", p.text),
+        ("constraint", p.constraint),
         ("fix", p.hint),
     ):
         if value is not None:

@@ -23,18 +23,20 @@ _SEVERITY = {SH.Violation: Severity.ERROR, SH.Warning: Severity.WARNING, SH.Info
 
 
 def shacl(data: Graph, ontology: Graph, shapes: Graph, locate: Locator) -> list[Problem]:
-    """Validate data (with the ontology's class hierarchy) against the shapes."""
-    conforms, report, _text = shacl_validate(
-        data,
+    """Validate data and ontology together against the shapes.
+
+    The ontology goes into the data graph itself, not pySHACL's ont_graph (which keeps only its
+    RDFS/OWL axioms), so that shapes on ontology terms see their labels and definitions.
+    """
+    _conforms, report, _text = shacl_validate(
+        data + ontology,
         shacl_graph=shapes,
-        ont_graph=ontology,
         inference="none",
         advanced=True,
         allow_warnings=True,
         abort_on_first=False,
     )
-    if conforms:
-        return []
+    # Warnings do not affect sh:conforms, so the results are read even when it is true.
     assert isinstance(report, Graph)
     results = report.subjects(RDF.type, SH.ValidationResult)
     problems = [_problem(report, shapes, r, locate) for r in results]
@@ -68,8 +70,8 @@ def _problem(report: Graph, shapes: Graph, result: Node, locate: Locator) -> Pro
         focus=qname(focus),
         shape=qname(shape) if isinstance(shape, URIRef) else _shape_label(shapes, shape),
         path=qname(path) if path is not None else None,
-        value=qname(value) if value is not None else None,
-        hint=f"constraint {qname(component)}" if component is not None else None,
+        value=qname(value) if value is not None and value != focus else None,
+        constraint=qname(component) if component is not None else None,
     )
 
 
