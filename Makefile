@@ -20,7 +20,7 @@ $(VENV)/.installed: pyproject.toml
 run: setup ## Main job: check the graph, then answer an example competency question
 	$(BIN)/natograph check
 	$(BIN)/natograph query 01-partners-per-framework --param date=2014-10-16
-	$(BIN)/natograph query 01-partners-per-framework
+	$(BIN)/natograph query 01-partners-per-framework --param date=2024-10-03
 
 test: setup lint typecheck fmt-check pytest ## Whole test suite: lint, types, Turtle formatting, pytest
 

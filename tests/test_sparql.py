@@ -103,7 +103,9 @@ def test_cli_query_formats() -> None:
 
 
 def test_cli_query_rejects_service_with_exit_2() -> None:
-    result = runner.invoke(app, ["query", "SELECT * { SERVICE <http://127.0.0.1:1/> { ?s ?p ?o } }"])
+    result = runner.invoke(
+        app, ["query", "SELECT * { SERVICE <http://127.0.0.1:1/> { ?s ?p ?o } }"]
+    )
     assert result.exit_code == 2
     assert "SERVICE" in result.output
 
