@@ -5,17 +5,13 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from rdflib import OWL, RDF, RDFS, Graph, Namespace, URIRef
-from rdflib.namespace import DCTERMS, SKOS
+from rdflib import OWL, RDF, RDFS, Graph, URIRef
+from rdflib.namespace import DCTERMS, FOAF, SKOS
+
+from natograph.namespaces import NGO, ONTOLOGY_IRI, ORG, PROV, SCHEMA, VANN
 
 ROOT = Path(__file__).resolve().parents[1]
-NGO = Namespace("https://w3id.org/natograph/ontology/")
-ONTOLOGY = URIRef("https://w3id.org/natograph/ontology")
-VANN = Namespace("http://purl.org/vocab/vann/")
-ORG = Namespace("http://www.w3.org/ns/org#")
-PROV = Namespace("http://www.w3.org/ns/prov#")
-SCHEMA = Namespace("https://schema.org/")
-FOAF = Namespace("http://xmlns.com/foaf/0.1/")
+ONTOLOGY = ONTOLOGY_IRI
 
 
 @pytest.fixture(scope="module")

@@ -34,7 +34,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 
 from rdflib import BNode, Graph, Literal, URIRef
@@ -180,18 +180,27 @@ def _check_turtle_compatible(graph: Graph) -> None:
             raise ValueError(f"triple cannot be written as Turtle: {subject!r} {predicate!r}")
 
 
-def _bnode_component(graph: Graph, seeds: Iterable[BNode]) -> set[BNode]:
-    """Blank nodes linked, in either direction, to ``seeds`` through blank nodes only."""
-    component: set[BNode] = set()
-    stack = list(seeds)
+def _closure(start: Iterable[Node], neighbours: Callable[[Node], Iterable[Node]]) -> set[Node]:
+    """Every node reachable from ``start`` by repeatedly following ``neighbours``."""
+    seen: set[Node] = set()
+    stack = list(start)
     while stack:
         node = stack.pop()
-        if node in component:
-            continue
-        component.add(node)
-        neighbours = [*graph.objects(node), *graph.subjects(None, node)]
-        stack.extend(n for n in neighbours if isinstance(n, BNode))
-    return component
+        if node not in seen:
+            seen.add(node)
+            stack.extend(neighbours(node))
+    return seen
+
+
+def _bnode_component(graph: Graph, seeds: Iterable[BNode]) -> set[BNode]:
+    """Blank nodes linked, in either direction, to ``seeds`` through blank nodes only."""
+
+    def linked(node: Node) -> list[Node]:
+        return [
+            n for n in (*graph.objects(node), *graph.subjects(None, node)) if isinstance(n, BNode)
+        ]
+
+    return {n for n in _closure(seeds, linked) if isinstance(n, BNode)}
 
 
 def _canonical(graph: Graph, seeds: Iterable[BNode]) -> Graph:
@@ -327,17 +336,13 @@ def _reachable(
     graph: Graph, refs: Counter[BNode], cut: set[BNode], roots: Iterable[Node]
 ) -> set[Node]:
     """Nodes printed, directly or inlined, when starting from ``roots``."""
-    seen: set[Node] = set()
-    stack = list(roots)
-    while stack:
-        node = stack.pop()
-        if node in seen:
-            continue
-        seen.add(node)
-        stack.extend(
+
+    def inlined(node: Node) -> list[Node]:
+        return [
             o for o in graph.objects(node) if isinstance(o, BNode) and refs[o] == 1 and o not in cut
-        )
-    return seen
+        ]
+
+    return _closure(roots, inlined)
 
 
 def _labelled_bnodes(graph: Graph, refs: Counter[BNode]) -> set[BNode]:
