@@ -97,6 +97,74 @@ def query(
         _fail(syntax_message(err))
 
 
+@app.command()
+def serve(
+    root: RootOption = None,
+    host: Annotated[str | None, typer.Option(help="Interface to bind [NATOGRAPH_HOST].")] = None,
+    port: Annotated[int | None, typer.Option(help="Port [NATOGRAPH_PORT].")] = None,
+    store: Annotated[
+        Path | None, typer.Option(help="On-disk store folder instead of memory [NATOGRAPH_STORE].")
+    ] = None,
+    workers: Annotated[
+        int | None, typer.Option(help="Server processes [NATOGRAPH_WORKERS].")
+    ] = None,
+    query_workers: Annotated[
+        int | None, typer.Option(help="Query processes per server process.")
+    ] = None,
+    query_timeout: Annotated[
+        float | None, typer.Option(help="Seconds before a query is stopped.")
+    ] = None,
+    max_rows: Annotated[int | None, typer.Option(help="Rows per result.")] = None,
+    hermit: Annotated[bool, typer.Option(help="Run HermiT at start-up.")] = True,
+) -> None:
+    """Build the graph (refusing invalid data), then serve SPARQL and linked data over HTTP."""
+    import os
+
+    import uvicorn
+
+    from natograph.web.app import create_app
+    from natograph.web.served import serve_graph
+
+    settings = _settings(
+        root,
+        host=host,
+        port=port,
+        store=store,
+        workers=workers,
+        query_workers=query_workers,
+        query_timeout=query_timeout,
+        max_rows=max_rows,
+        hermit=hermit,
+    )
+    if settings.workers > 1:
+        # Each server process builds its own graph (reasoning is cached) from the environment.
+        for name, value in settings.model_dump(exclude_none=True).items():
+            os.environ[f"NATOGRAPH_{name.upper()}"] = str(value)
+        uvicorn.run(
+            "natograph.web.app:app_from_env",
+            factory=True,
+            host=settings.host,
+            port=settings.port,
+            workers=settings.workers,
+            log_level="info",
+        )
+        return
+    try:
+        served = serve_graph(settings)
+    except CheckFailed as err:
+        typer.echo(err.report.to_text(), err=True)
+        typer.echo("refusing to serve an invalid graph; fix the errors above", err=True)
+        raise typer.Exit(1) from err
+    typer.echo(
+        f"serving {sum(served.graphs.values())} triples at "
+        f"http://{settings.host}:{settings.port}/sparql",
+        err=True,
+    )
+    uvicorn.run(
+        create_app(served, settings), host=settings.host, port=settings.port, log_level="info"
+    )
+
+
 @app.command("queries")
 def list_queries(root: RootOption = None) -> None:
     """List the competency questions in queries/."""

@@ -36,7 +36,25 @@ class Settings(BaseSettings):
     hermit_timeout: float = 120.0
     """Seconds HermiT may take before the check is reported as failed."""
     query_timeout: float = 30.0
-    """Seconds a query may run before it is stopped."""
+    """Seconds a query may run before its worker process is stopped."""
+    host: str = "127.0.0.1"
+    port: int = 8000
+    workers: int = 1
+    """uvicorn worker processes (each builds the graph and has its own query workers)."""
+    query_workers: int = 2
+    """Query worker processes per server process: how many queries run at once."""
+    max_queue: int = 16
+    """Queries that may wait for a free worker; beyond that the answer is 503 with Retry-After."""
+    max_query_length: int = 100_000
+    """Characters in a query."""
+    max_body: int = 1_000_000
+    """Bytes in a request body."""
+    max_rows: int = 100_000
+    """Rows (or triples) in a result; longer results are cut and flagged (X-SPARQL-MaxRows)."""
+    result_cache_mb: int = 64
+    """Memory for cached responses; the dataset is read-only, so they stay valid until restart."""
+    base_iri: str = "https://w3id.org/natograph/"
+    """The permanent namespace the served IRIs live under."""
     cache: bool = True
     """Reuse reasoning results for unchanged files (kept in `cache_dir`)."""
     cache_dir: Path | None = None

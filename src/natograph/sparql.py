@@ -16,12 +16,13 @@ import pyoxigraph as ox
 from natograph.namespaces import PREFIXES
 
 _HEADER = re.compile(r"^#\s*([a-z]+)\s*:\s*(.*)$")
-# Strings, IRIs and comments are removed before looking for keywords, so that a label containing
-# "service" or an IRI such as <http://ex/LOAD> is not mistaken for the keyword.
-_NOISE = re.compile(
+_STRINGS = re.compile(
     r'"""(?:[^"\\]|\\.|"(?!""))*"""|\'\'\'(?:[^\'\\]|\\.|\'(?!\'\'))*\'\'\''
-    r'|"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\'|<[^<>"{}|^`\\\s]*>|#[^\n]*',
+    r'|"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\''
 )
+# Strings, IRIs and comments: removed before looking for keywords, so that a label containing
+# "service" or an IRI such as <http://ex/LOAD> is not mistaken for the keyword.
+_LEXEMES = re.compile(_STRINGS.pattern + r'|<[^<>"{}|^`\\\s]*>|#[^\n]*')
 _FORBIDDEN = re.compile(
     r"(?<![\w:?$])(SERVICE|LOAD|INSERT|DELETE|CLEAR|DROP|CREATE|ADD|MOVE|COPY|WITH)(?![\w:])",
     re.IGNORECASE,
@@ -129,9 +130,33 @@ def expand(name: str) -> str:
     return name
 
 
+_PROLOGUE = re.compile(r"^\s*(?:(?:PREFIX\s+[^\s:]*:|BASE)\s*(?:<[^>]*>)?\s*)*", re.IGNORECASE)
+_FORM = re.compile(r"^\s*(SELECT|ASK|CONSTRUCT|DESCRIBE)\b", re.IGNORECASE)
+
+
+def query_form(sparql: str) -> str | None:
+    """SELECT, ASK, CONSTRUCT or DESCRIBE, read from the text (None if it is none of them).
+
+    Known before running the query, so that content negotiation can answer 406 up front.
+    """
+    # Blank out comments and strings but keep IRIs (the prologue needs them, and '#' may
+    # occur inside one).
+    text = _LEXEMES.sub(_blank_comments_and_strings, sparql)
+    prologue = _PROLOGUE.match(text)
+    match = _FORM.match(text[prologue.end() if prologue else 0 :])
+    return match.group(1).upper() if match else None
+
+
+def _blank_comments_and_strings(match: re.Match[str]) -> str:
+    token = match.group(0)
+    if token.startswith("<"):
+        return token
+    return " " if token.startswith("#") else '""'
+
+
 def guard(sparql: str) -> str:
     """Reject what a read-only, offline endpoint must not run; return the query unchanged."""
-    stripped = _NOISE.sub(" ", sparql)
+    stripped = _LEXEMES.sub(" ", sparql)
     match = _FORBIDDEN.search(stripped)
     if match:
         word = match.group(1).upper()

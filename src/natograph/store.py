@@ -86,5 +86,15 @@ class OxigraphStore:
             for q in self._store.quads_for_pattern(node, None, None, None)
         ]
 
+    def count(self, graph: str) -> int:
+        """Triples in one named graph."""
+        return sum(1 for _ in self._store.quads_for_pattern(None, None, None, ox.NamedNode(graph)))
+
+    def dump(self, path: Path, fmt: ox.RdfFormat = ox.RdfFormat.N_QUADS) -> None:
+        self._store.dump(str(path), format=fmt)
+
+    def flush(self) -> None:
+        self._store.flush()
+
     def __len__(self) -> int:
         return len(self._store)

@@ -1,0 +1,183 @@
+"""Serialising query results, with a cap on their size.
+
+Oxigraph's own serialisers write a whole result; the endpoint must stop at a row limit, so
+SELECT and ASK results are written here, following the W3C formats (SPARQL 1.1 Query Results
+JSON, XML, CSV and TSV), from at most `max_rows` solutions. Graph results reuse Oxigraph's RDF
+serialisers on the capped list of triples.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Iterable, Sequence
+from xml.sax.saxutils import escape, quoteattr
+
+import pyoxigraph as ox
+
+from natograph.namespaces import PREFIXES
+
+Term = ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple
+
+SELECT_TYPES = {
+    "application/sparql-results+json": "json",
+    "application/sparql-results+xml": "xml",
+    "text/csv": "csv",
+    "text/tab-separated-values": "tsv",
+    "application/json": "json",
+    "application/xml": "xml",
+    "text/xml": "xml",
+}
+"""Media types offered for SELECT and ASK, preferred first."""
+
+GRAPH_TYPES = {
+    "text/turtle": ox.RdfFormat.TURTLE,
+    "application/n-triples": ox.RdfFormat.N_TRIPLES,
+    "application/rdf+xml": ox.RdfFormat.RDF_XML,
+    "application/ld+json": ox.RdfFormat.JSON_LD,
+    "application/n-quads": ox.RdfFormat.N_QUADS,
+    "application/trig": ox.RdfFormat.TRIG,
+    "text/plain": ox.RdfFormat.N_TRIPLES,
+    "application/x-turtle": ox.RdfFormat.TURTLE,
+}
+"""Media types offered for CONSTRUCT and DESCRIBE, preferred first."""
+
+FORMAT_NAMES = {
+    "json": "application/sparql-results+json",
+    "xml": "application/sparql-results+xml",
+    "csv": "text/csv",
+    "tsv": "text/tab-separated-values",
+    "turtle": "text/turtle",
+    "ttl": "text/turtle",
+    "nt": "application/n-triples",
+    "ntriples": "application/n-triples",
+    "rdfxml": "application/rdf+xml",
+    "rdf": "application/rdf+xml",
+    "jsonld": "application/ld+json",
+    "nq": "application/n-quads",
+    "nquads": "application/n-quads",
+    "trig": "application/trig",
+}
+"""Short names accepted by the `format` parameter (handy in a browser's address bar)."""
+
+_XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+_LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
+
+
+def solutions(variables: Sequence[str], rows: Iterable[Sequence[Term | None]], kind: str) -> bytes:
+    writer = {"json": _json, "xml": _xml, "csv": _csv, "tsv": _tsv}[kind]
+    return writer(variables, rows).encode("utf-8")
+
+
+def boolean(value: bool, kind: str) -> bytes:
+    text = "true" if value else "false"
+    if kind == "json":
+        return json.dumps({"head": {}, "boolean": value}).encode()
+    if kind == "xml":
+        return (
+            '<?xml version="1.0"?>\n<sparql xmlns="http://www.w3.org/2005/sparql-results#">'
+            f"<head/><boolean>{text}</boolean></sparql>\n"
+        ).encode()
+    return (
+        f"_askResult\r\n{text}\r\n".encode() if kind == "csv" else f"?_askResult\n{text}\n".encode()
+    )
+
+
+def triples(items: Iterable[ox.Triple], media_type: str) -> bytes:
+    fmt = GRAPH_TYPES[media_type]
+    prefixes = PREFIXES if fmt in (ox.RdfFormat.TURTLE, ox.RdfFormat.TRIG) else None
+    data = ox.serialize(items, format=fmt, prefixes=prefixes)
+    return data or b""
+
+
+def _json_term(term: Term) -> dict[str, str]:
+    if isinstance(term, ox.NamedNode):
+        return {"type": "uri", "value": term.value}
+    if isinstance(term, ox.BlankNode):
+        return {"type": "bnode", "value": term.value}
+    if isinstance(term, ox.Literal):
+        out = {"type": "literal", "value": term.value}
+        if term.language:
+            out["xml:lang"] = term.language
+        elif term.datatype.value != _XSD_STRING:
+            out["datatype"] = term.datatype.value
+        return out
+    return {"type": "triple", "value": str(term)}
+
+
+def _json(variables: Sequence[str], rows: Iterable[Sequence[Term | None]]) -> str:
+    bindings = [
+        {v: _json_term(t) for v, t in zip(variables, row, strict=True) if t is not None}
+        for row in rows
+    ]
+    return json.dumps({"head": {"vars": list(variables)}, "results": {"bindings": bindings}})
+
+
+def _xml_term(term: Term) -> str:
+    if isinstance(term, ox.NamedNode):
+        return f"<uri>{escape(term.value)}</uri>"
+    if isinstance(term, ox.BlankNode):
+        return f"<bnode>{escape(term.value)}</bnode>"
+    if isinstance(term, ox.Literal):
+        if term.language:
+            return f"<literal xml:lang={quoteattr(term.language)}>{escape(term.value)}</literal>"
+        if term.datatype.value != _XSD_STRING:
+            dt = quoteattr(term.datatype.value)
+            return f"<literal datatype={dt}>{escape(term.value)}</literal>"
+        return f"<literal>{escape(term.value)}</literal>"
+    return f"<literal>{escape(str(term))}</literal>"
+
+
+def _xml(variables: Sequence[str], rows: Iterable[Sequence[Term | None]]) -> str:
+    out = ['<?xml version="1.0"?>\n<sparql xmlns="http://www.w3.org/2005/sparql-results#"><head>']
+    out += [f"<variable name={quoteattr(v)}/>" for v in variables]
+    out.append("</head><results>")
+    for row in rows:
+        out.append("<result>")
+        for name, term in zip(variables, row, strict=True):
+            if term is not None:
+                out.append(f"<binding name={quoteattr(name)}>{_xml_term(term)}</binding>")
+        out.append("</result>")
+    out.append("</results></sparql>\n")
+    return "".join(out)
+
+
+def _csv_value(term: Term | None) -> str:
+    if term is None:
+        return ""
+    if isinstance(term, ox.BlankNode):
+        return f"_:{term.value}"
+    if isinstance(term, ox.NamedNode | ox.Literal):
+        return term.value
+    return str(term)
+
+
+def _csv(variables: Sequence[str], rows: Iterable[Sequence[Term | None]]) -> str:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(variables)
+    for row in rows:
+        writer.writerow([_csv_value(t) for t in row])
+    return buffer.getvalue()
+
+
+def _tsv_value(term: Term | None) -> str:
+    """TSV cells are terms in Turtle/N-Triples syntax (SPARQL 1.1 Results CSV/TSV, section 3)."""
+    if term is None:
+        return ""
+    if isinstance(term, ox.Literal) and not term.language:
+        datatype = term.datatype.value
+        escaped = term.value.replace("\\", "\\\\").replace('"', '\\"')
+        escaped = escaped.replace("\n", "\\n").replace("\r", "\\r").replace("\t", "\\t")
+        if datatype in (_XSD_STRING, _LANG_STRING):
+            return f'"{escaped}"'
+        return f'"{escaped}"^^<{datatype}>'
+    text = str(term)
+    return text.replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r")
+
+
+def _tsv(variables: Sequence[str], rows: Iterable[Sequence[Term | None]]) -> str:
+    lines = ["\t".join(f"?{v}" for v in variables)]
+    lines += ["\t".join(_tsv_value(t) for t in row) for row in rows]
+    return "\n".join(lines) + "\n"

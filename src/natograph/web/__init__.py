@@ -1,0 +1,1 @@
+"""The web layer: SPARQL Protocol endpoint, service description, VoID and the query UI."""

@@ -1,0 +1,78 @@
+"""The ASGI application: routes, middleware (CORS, gzip) and lifecycle of the query workers."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI, Request, Response
+from fastapi.middleware.cors import CORSMiddleware
+from fastapi.middleware.gzip import GZipMiddleware
+
+from natograph import __version__
+from natograph.settings import Settings
+from natograph.web.description import void_description
+from natograph.web.rdf import rdf_response
+from natograph.web.served import ServedGraph, serve_graph
+from natograph.web.sparql import sparql_router
+
+log = logging.getLogger("natograph.web")
+
+
+def create_app(served: ServedGraph, settings: Settings) -> FastAPI:
+    """An app over an already built graph; closing the app stops its query workers."""
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        yield
+        served.close()
+
+    app = FastAPI(
+        title="natograph",
+        version=__version__,
+        description="SPARQL endpoint and linked data for a knowledge graph of NATO's partnerships.",
+        lifespan=lifespan,
+        docs_url="/api",
+        redoc_url=None,
+    )
+    app.add_middleware(GZipMiddleware, minimum_size=1000)
+    app.add_middleware(
+        CORSMiddleware,
+        allow_origins=["*"],
+        allow_methods=["GET", "POST", "OPTIONS"],
+        allow_headers=["*"],
+        expose_headers=["ETag", "Last-Modified", "X-SPARQL-MaxRows", "Retry-After"],
+        max_age=86400,
+    )
+    app.state.served = served
+    app.include_router(sparql_router(served, settings))
+
+    @app.get("/.well-known/void", summary="VoID description of the dataset")
+    async def void(request: Request) -> Response:
+        base = str(request.base_url)
+        graph = void_description(served, base, base + "sparql")
+        return rdf_response(request, graph)
+
+    @app.get("/health", summary="Liveness and worker count")
+    async def health() -> dict[str, object]:
+        alive = getattr(served.executor, "alive", lambda: None)()
+        return {"status": "ok", "version": served.version, "query_workers": alive}
+
+    @app.exception_handler(Exception)
+    async def unexpected(_request: Request, exc: Exception) -> Response:
+        # A bug, not the client's fault; log the trace, never send it.
+        log.exception("unhandled error", exc_info=exc)
+        return Response(
+            "Internal error; it has been logged.\n",
+            status_code=500,
+            media_type="text/plain; charset=utf-8",
+        )
+
+    return app
+
+
+def app_from_env() -> FastAPI:
+    """Factory for `uvicorn --factory` (and multi-process serving): settings from NATOGRAPH_*."""
+    settings = Settings()
+    return create_app(serve_graph(settings), settings)

@@ -1,0 +1,98 @@
+"""What the web layer serves: the query executor plus facts about the dataset.
+
+The web layer sees only this object, never the pipeline or Oxigraph directly: a remote SPARQL
+engine can stand behind `QueryExecutor` without changes to the routes.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Protocol
+
+import pyoxigraph as ox
+
+from natograph import pipeline
+from natograph.cache import content_key
+from natograph.executor import Job, Outcome, QueryPool, StoreSource
+from natograph.pipeline import Build
+from natograph.settings import Settings
+from natograph.sparql import CompetencyQuestion, competency_questions
+from natograph.store import OxigraphStore
+
+
+class QueryExecutor(Protocol):
+    """Runs one job within a time limit (raising executor.Busy / TimedOut / WorkerLost)."""
+
+    def run(self, job: Job, timeout: float, wait: float = ...) -> Outcome: ...
+
+    def close(self) -> None: ...
+
+
+@dataclass
+class ServedGraph:
+    executor: QueryExecutor
+    store: OxigraphStore
+    """The parent's own copy, for cheap look-ups (counts, descriptions) that never time out."""
+    version: str
+    """Changes whenever any input file changes: the basis of ETags."""
+    modified: datetime
+    graphs: dict[str, int] = field(default_factory=dict)
+    """Named graph IRI -> number of triples."""
+    examples: list[CompetencyQuestion] = field(default_factory=list)
+    build: Build | None = None
+
+    def close(self) -> None:
+        self.executor.close()
+
+
+def serve_graph(settings: Settings) -> ServedGraph:
+    """Build through the pipeline (refusing invalid data), then start the query workers."""
+    store, build = pipeline.open_store(settings)
+    return served_from_store(store, settings, build)
+
+
+def served_from_store(
+    store: OxigraphStore, settings: Settings, build: Build | None = None
+) -> ServedGraph:
+    """Start query workers over an already loaded store (also used by tests with other data)."""
+    inputs = [p.path for p in build.files()] if build is not None else []
+    version = content_key("dataset", inputs) if inputs else _store_version(store)
+    modified = max((p.stat().st_mtime for p in inputs), default=datetime.now(UTC).timestamp())
+    if settings.store is not None:
+        store.flush()
+        source = StoreSource(store=settings.store)
+    else:
+        source = StoreSource(dump=_dump(store))
+    pool = QueryPool(source, settings.query_workers, settings.max_queue)
+    pool.start()
+    graphs = {g: store.count(g) for g in store.graphs()}
+    return ServedGraph(
+        executor=pool,
+        store=store,
+        version=version,
+        modified=datetime.fromtimestamp(int(modified), UTC),
+        graphs=graphs,
+        examples=competency_questions(settings.queries_dir),
+        build=build,
+    )
+
+
+def _dump(store: OxigraphStore) -> Path:
+    """An N-Quads dump the workers load at start; removed when the process exits."""
+    handle = tempfile.NamedTemporaryFile(prefix="natograph-", suffix=".nq", delete=False)  # noqa: SIM115
+    handle.close()
+    path = Path(handle.name)
+    store.dump(path, ox.RdfFormat.N_QUADS)
+    import atexit
+
+    atexit.register(lambda: path.unlink(missing_ok=True))
+    return path
+
+
+def _store_version(store: OxigraphStore) -> str:
+    import hashlib
+
+    return hashlib.sha256(f"{len(store)}:{','.join(store.graphs())}".encode()).hexdigest()[:32]

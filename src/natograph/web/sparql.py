@@ -1,0 +1,317 @@
+"""The SPARQL 1.1 Protocol endpoint (query operation), read-only and safe by default.
+
+Every failure maps to the 4xx code the Protocol prescribes, with a plain-text message a person can
+act on: malformed queries 400 (with the parser's line and column), update requests 403 (this
+service is read-only), unsupported request media types 415, unacceptable result types 406 (listing
+what is offered), oversized requests 413/414. Saturation and timeouts answer 503, never 500.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections import OrderedDict
+from dataclasses import dataclass
+from email.utils import format_datetime, parsedate_to_datetime
+from urllib.parse import parse_qsl
+
+from fastapi import APIRouter, Request, Response
+from starlette.concurrency import run_in_threadpool
+
+from natograph.executor import Busy, Job, Outcome, TimedOut, WorkerLost
+from natograph.namespaces import GRAPH_INFERRED, PREFIXES
+from natograph.negotiate import choose
+from natograph.results_io import FORMAT_NAMES, GRAPH_TYPES, SELECT_TYPES
+from natograph.settings import Settings
+from natograph.sparql import QueryRejected, guard, query_form
+from natograph.web.description import service_description
+from natograph.web.rdf import rdf_response
+from natograph.web.served import ServedGraph
+
+FORM = "application/x-www-form-urlencoded"
+QUERY = "application/sparql-query"
+UPDATE = "application/sparql-update"
+_TEXT_TYPES = ("text/", "application/sparql-results+xml", "application/rdf+xml")
+
+
+class ProtocolError(Exception):
+    """A request the Protocol says to refuse, with its status code and an actionable message."""
+
+    def __init__(self, status: int, message: str, headers: dict[str, str] | None = None) -> None:
+        super().__init__(message)
+        self.status = status
+        self.message = message
+        self.headers = headers or {}
+
+    def response(self) -> Response:
+        return Response(
+            self.message.rstrip() + "\n",
+            status_code=self.status,
+            media_type="text/plain; charset=utf-8",
+            headers=self.headers,
+        )
+
+
+@dataclass(frozen=True)
+class QueryRequest:
+    query: str
+    default_graphs: tuple[str, ...] | None
+    named_graphs: tuple[str, ...] | None
+    params: tuple[tuple[str, str], ...]
+
+
+class ResponseCache:
+    """Bounded LRU of finished responses: the dataset is read-only, so they never go stale."""
+
+    def __init__(self, max_bytes: int) -> None:
+        self.max_bytes = max_bytes
+        self.size = 0
+        self._items: OrderedDict[str, Outcome] = OrderedDict()
+
+    def get(self, key: str) -> Outcome | None:
+        outcome = self._items.get(key)
+        if outcome is not None:
+            self._items.move_to_end(key)
+        return outcome
+
+    def put(self, key: str, outcome: Outcome) -> None:
+        if len(outcome.body) > self.max_bytes // 8 or key in self._items:
+            return
+        self._items[key] = outcome
+        self.size += len(outcome.body)
+        while self.size > self.max_bytes and self._items:
+            _key, old = self._items.popitem(last=False)
+            self.size -= len(old.body)
+
+
+def sparql_router(served: ServedGraph, settings: Settings, path: str = "/sparql") -> APIRouter:
+    """A reusable router for the Protocol's query operation at `path`."""
+    router = APIRouter()
+    cache = ResponseCache(settings.result_cache_mb * 1_000_000)
+
+    async def handle(request: Request) -> Response:
+        try:
+            parsed = await _read_request(request, settings)
+            if parsed is None:
+                return _describe_service(request, served)
+            return await _answer(request, parsed, served, settings, cache)
+        except ProtocolError as err:
+            return err.response()
+
+    router.add_api_route(
+        path,
+        handle,
+        methods=["GET", "POST"],
+        include_in_schema=True,
+        summary="SPARQL 1.1 Protocol query endpoint",
+        response_class=Response,
+    )
+    return router
+
+
+async def _read_request(request: Request, settings: Settings) -> QueryRequest | None:
+    """Parse either form of request into one shape; None means "describe the service"."""
+    url_params = parse_qsl(request.url.query, keep_blank_values=True)
+    if request.method == "GET":
+        params = url_params
+        if not params:
+            return None
+        _check_length(params, settings, status=414)
+    else:
+        params = url_params + await _post_params(request, settings)
+    names = [name for name, _ in params]
+    if "update" in names or "using-graph-uri" in names or "using-named-graph-uri" in names:
+        raise ProtocolError(403, "This endpoint is read-only: SPARQL Update is not accepted.")
+    queries = [value for name, value in params if name == "query"]
+    if not queries:
+        raise ProtocolError(400, "Missing the `query` parameter (one SPARQL query per request).")
+    if len(queries) > 1:
+        raise ProtocolError(400, f"{len(queries)} `query` parameters given; send exactly one.")
+    default = tuple(v for n, v in params if n == "default-graph-uri") or None
+    named = tuple(v for n, v in params if n == "named-graph-uri") or None
+    return QueryRequest(queries[0], default, named, tuple(params))
+
+
+async def _post_params(request: Request, settings: Settings) -> list[tuple[str, str]]:
+    raw_type = request.headers.get("content-type")
+    if not raw_type:
+        raise ProtocolError(
+            400,
+            f"A POST needs a Content-Type: {FORM} or {QUERY}.",
+        )
+    media_type, _, options = raw_type.partition(";")
+    media_type = media_type.strip().lower()
+    charset = _charset(options)
+    if media_type == UPDATE:
+        raise ProtocolError(403, "This endpoint is read-only: SPARQL Update is not accepted.")
+    if media_type not in (FORM, QUERY):
+        raise ProtocolError(
+            415, f"Unsupported Content-Type {media_type!r}: send {FORM} or {QUERY}."
+        )
+    if charset not in (None, "utf-8", "utf8"):
+        raise ProtocolError(415, f"Unsupported charset {charset!r}: SPARQL requests are UTF-8.")
+    body = await _read_body(request, settings.max_body)
+    try:
+        text = body.decode("utf-8")
+    except UnicodeDecodeError as err:
+        raise ProtocolError(
+            400, f"The request body is not valid UTF-8 (byte {err.start}); encode it as UTF-8."
+        ) from err
+    if media_type == QUERY:
+        if len(text) > settings.max_query_length:
+            raise _too_long(len(text), settings, 413)
+        return [("query", text)]
+    params = parse_qsl(text, keep_blank_values=True)
+    _check_length(params, settings, status=413)
+    return params
+
+
+def _charset(options: str) -> str | None:
+    for option in options.split(";"):
+        name, _, value = option.partition("=")
+        if name.strip().lower() == "charset":
+            return value.strip().strip('"').lower()
+    return None
+
+
+async def _read_body(request: Request, limit: int) -> bytes:
+    declared = request.headers.get("content-length")
+    if declared and declared.isdigit() and int(declared) > limit:
+        raise ProtocolError(
+            413, f"Request body of {declared} bytes exceeds the {limit}-byte limit."
+        )
+    chunks, size = [], 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > limit:
+            raise ProtocolError(413, f"Request body exceeds the {limit}-byte limit.")
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def _check_length(params: list[tuple[str, str]], settings: Settings, status: int) -> None:
+    for name, value in params:
+        if name == "query" and len(value) > settings.max_query_length:
+            raise _too_long(len(value), settings, status)
+
+
+def _too_long(length: int, settings: Settings, status: int) -> ProtocolError:
+    hint = " (send long queries by POST)" if status == 414 else ""
+    return ProtocolError(
+        status,
+        f"Query of {length} characters exceeds the {settings.max_query_length}-character limit"
+        f"{hint}.",
+    )
+
+
+def _describe_service(request: Request, served: ServedGraph) -> Response:
+    endpoint = str(request.url.replace(query=""))
+    return rdf_response(request, service_description(served, endpoint))
+
+
+def _negotiate(request: Request, form: str, params: tuple[tuple[str, str], ...]) -> str:
+    offered = list(SELECT_TYPES if form in ("SELECT", "ASK") else GRAPH_TYPES)
+    requested = [v for n, v in params if n == "format"]
+    if requested:
+        media_type = FORMAT_NAMES.get(requested[0].lower(), requested[0].lower())
+        if media_type not in offered:
+            names = ", ".join(k for k, v in FORMAT_NAMES.items() if v in offered)
+            raise ProtocolError(400, f"format={requested[0]!r} is not offered for {form}: {names}")
+        return media_type
+    chosen = choose(request.headers.get("accept"), offered)
+    if chosen is None:
+        raise ProtocolError(
+            406,
+            f"None of the accepted media types can carry a {form} result. Offered: "
+            + ", ".join(offered),
+        )
+    return chosen
+
+
+def _dataset(parsed: QueryRequest, served: ServedGraph) -> tuple[str, ...] | None:
+    """The default graph: as named by the protocol, else the union, less inferred if asked."""
+    if parsed.default_graphs is not None:
+        return parsed.default_graphs
+    inferred = [v.lower() for n, v in parsed.params if n == "inferred"]
+    if inferred and inferred[0] in ("false", "0", "no"):
+        return tuple(g for g in served.graphs if g != str(GRAPH_INFERRED))
+    return None
+
+
+async def _answer(
+    request: Request,
+    parsed: QueryRequest,
+    served: ServedGraph,
+    settings: Settings,
+    cache: ResponseCache,
+) -> Response:
+    try:
+        guard(parsed.query)
+    except QueryRejected as err:
+        raise ProtocolError(403, str(err)) from err
+    form = query_form(parsed.query)
+    if form is None:
+        raise ProtocolError(
+            400,
+            "Not a SPARQL query: expected SELECT, ASK, CONSTRUCT or DESCRIBE after the prologue.",
+        )
+    media_type = _negotiate(request, form, parsed.params)
+    job = Job(
+        parsed.query,
+        form,
+        media_type,
+        _dataset(parsed, served),
+        parsed.named_graphs,
+        settings.max_rows,
+        PREFIXES,
+    )
+    key = hashlib.sha256(repr((served.version, job)).encode()).hexdigest()[:32]
+    etag = f'W/"{key}"'
+    headers = {
+        "ETag": etag,
+        "Last-Modified": format_datetime(served.modified, usegmt=True),
+        "Vary": "Accept, Accept-Encoding",
+        "Cache-Control": "public, max-age=0, must-revalidate",
+    }
+    if _not_modified(request, etag, served):
+        return Response(status_code=304, headers=headers)
+    outcome = cache.get(key) or await _execute(job, served, settings)
+    if outcome.status != 200:
+        raise ProtocolError(outcome.status, outcome.body.decode("utf-8", "replace"))
+    cache.put(key, outcome)
+    if outcome.truncated:
+        headers["X-SPARQL-MaxRows"] = str(settings.max_rows)
+    content_type = media_type + ("; charset=utf-8" if media_type.startswith(_TEXT_TYPES) else "")
+    return Response(outcome.body, media_type=content_type, headers=headers)
+
+
+def _not_modified(request: Request, etag: str, served: ServedGraph) -> bool:
+    match = request.headers.get("if-none-match")
+    if match is not None:
+        tags = [t.strip() for t in match.split(",")]
+        return "*" in tags or etag in tags or etag.removeprefix("W/") in tags
+    since = request.headers.get("if-modified-since")
+    if since:
+        try:
+            return parsedate_to_datetime(since) >= served.modified
+        except (TypeError, ValueError):
+            return False
+    return False
+
+
+async def _execute(job: Job, served: ServedGraph, settings: Settings) -> Outcome:
+    try:
+        return await run_in_threadpool(served.executor.run, job, settings.query_timeout)
+    except Busy as err:
+        raise ProtocolError(
+            503, "All query workers are busy; retry shortly.", {"Retry-After": "2"}
+        ) from err
+    except TimedOut as err:
+        raise ProtocolError(
+            503,
+            f"The query ran longer than the {settings.query_timeout:g}-second limit and was "
+            "stopped. Narrow its patterns or add a LIMIT.",
+        ) from err
+    except WorkerLost as err:
+        raise ProtocolError(
+            503, "The query worker stopped unexpectedly; retry.", {"Retry-After": "1"}
+        ) from err
