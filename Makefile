@@ -4,7 +4,7 @@ BIN := $(VENV)/bin
 PYTHON ?= python3
 
 .DEFAULT_GOAL := help
-.PHONY: help setup run test check lint format typecheck pytest fmt-check clean
+.PHONY: help setup run test check lint format typecheck pytest fmt-check browser bench clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-12s %s\n", $$1, $$2}'
@@ -14,7 +14,7 @@ setup: $(VENV)/.installed ## Create .venv and install natograph with its dev too
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[dev]'
+	$(BIN)/pip install --quiet -e '.[dev,bench]'
 	@touch $@
 
 run: setup ## Main job: check the graph, then answer an example competency question
@@ -22,7 +22,7 @@ run: setup ## Main job: check the graph, then answer an example competency quest
 	$(BIN)/natograph query 01-partners-per-framework --param date=2014-10-16
 	$(BIN)/natograph query 01-partners-per-framework --param date=2024-10-03
 
-test: setup lint typecheck fmt-check pytest ## Whole test suite: lint, types, Turtle formatting, pytest
+test: setup browser lint typecheck fmt-check pytest ## Whole test suite: lint, types, Turtle formatting, pytest
 
 lint: setup ## ruff lint and format check
 	$(BIN)/ruff check src tests
@@ -43,6 +43,14 @@ pytest: setup ## pytest (exit code 5, no tests collected, fails the target)
 
 check: setup ## natograph check (parse, SHACL, OWL RL, HermiT)
 	$(BIN)/natograph check
+
+browser: ## Install Debian's Chromium for the browser tests (as root, once)
+	@command -v chromium >/dev/null 2>&1 || { \
+		echo "installing chromium for the browser tests"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
+
+bench: setup ## Run the benchmarks and rewrite bench/results.md
+	$(BIN)/python -m bench.run
 
 clean: ## Remove the virtualenv and caches
 	rm -rf $(VENV) .cache .pytest_cache .mypy_cache .ruff_cache src/*.egg-info

@@ -3,10 +3,16 @@
 from __future__ import annotations
 
 import shutil
-from collections.abc import Callable
+import socket
+import threading
+import time
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+import uvicorn
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
 
 from natograph import pipeline
 from natograph.pipeline import Build
@@ -14,6 +20,8 @@ from natograph.results import rows
 from natograph.settings import Settings
 from natograph.sparql import CompetencyQuestion
 from natograph.store import OxigraphStore
+from natograph.web.app import create_app
+from natograph.web.served import ServedGraph, served_from_store
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -47,3 +55,40 @@ def project(tmp_path: Path) -> Path:
         if (ROOT / folder).is_dir():
             shutil.copytree(ROOT / folder, tmp_path / folder)
     return tmp_path
+
+
+@pytest.fixture(scope="session")
+def served_app(curated: tuple[OxigraphStore, Build]) -> Iterator[tuple[FastAPI, ServedGraph]]:
+    """The web app over the curated graph, with real query worker processes (2 s timeout)."""
+    settings = Settings(root=ROOT, hermit=False, query_timeout=2.0, query_workers=2, max_queue=4)
+    store, build = curated
+    served = served_from_store(store, settings, build)
+    yield create_app(served, settings), served
+    served.close()
+
+
+@pytest.fixture(scope="session")
+def client(served_app: tuple[FastAPI, ServedGraph]) -> Iterator[TestClient]:
+    """An in-process ASGI client (no socket)."""
+    with TestClient(served_app[0]) as test_client:
+        yield test_client
+
+
+@pytest.fixture(scope="session")
+def live_server(served_app: tuple[FastAPI, ServedGraph]) -> Iterator[str]:
+    """The app on a real socket (uvicorn in a thread, loopback only); yields its base URL."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    config = uvicorn.Config(served_app[0], host="127.0.0.1", port=port, log_level="warning")
+    server = uvicorn.Server(config)
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 20
+    while not server.started:
+        if time.monotonic() > deadline:
+            raise RuntimeError("live server did not start")
+        time.sleep(0.05)
+    yield f"http://127.0.0.1:{port}"
+    server.should_exit = True
+    thread.join(timeout=10)
