@@ -13,9 +13,11 @@ from natograph.cli import app
 
 ROOT = Path(__file__).resolve().parents[1]
 README = (ROOT / "README.md").read_text(encoding="utf-8")
+# `natograph serve` runs until stopped; tests/test_serve.py starts it as a real process instead.
 EXAMPLES = [
     line.split("#", 1)[0].strip() if " # " in line else line.strip()
     for line in re.findall(r"^\.venv/bin/natograph .*$", README, flags=re.M)
+    if not line.startswith(".venv/bin/natograph serve")
 ]
 
 

@@ -228,3 +228,7 @@ def _fail(message: str) -> None:
 
 def main() -> None:
     app(sys.argv[1:])
+
+
+if __name__ == "__main__":
+    main()
