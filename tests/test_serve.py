@@ -74,3 +74,32 @@ def test_serve_refuses_invalid_data_with_the_check_report(project: Path) -> None
     assert done.returncode == 1
     assert "data/broken.ttl:2" in done.stderr
     assert "refusing to serve an invalid graph" in done.stderr
+
+
+def test_serve_on_disk_store_survives_a_restart(tmp_path: Path) -> None:
+    """With --store the graph is rebuilt into the folder at each start, never duplicated."""
+    counts = []
+    for _ in range(2):
+        port = free_port()
+        cmd = natograph(
+            "serve",
+            "--port",
+            str(port),
+            "--no-hermit",
+            "--query-workers",
+            "1",
+            "--store",
+            str(tmp_path / "store"),
+        )
+        env = {**os.environ, "NATOGRAPH_ROOT": str(ROOT)}
+        process = subprocess.Popen(cmd, env=env, stderr=subprocess.PIPE, text=True)
+        try:
+            url = f"http://127.0.0.1:{port}"
+            wait_until_up(url, process)
+            query = {"query": "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }"}
+            response = httpx.get(url + "/sparql", params=query, headers={"Accept": "text/csv"})
+            counts.append(int(response.text.splitlines()[1]))
+        finally:
+            process.send_signal(signal.SIGINT)
+            process.wait(timeout=20)
+    assert counts[0] == counts[1] > 8000
