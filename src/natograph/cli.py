@@ -136,6 +136,11 @@ def serve(
         max_rows=max_rows,
         hermit=hermit,
     )
+    if settings.workers > 1 and settings.store is not None:
+        _fail(
+            "--store holds one on-disk store open: use one server process (--workers 1); "
+            "--query-workers sets how many queries run at once"
+        )
     if settings.workers > 1:
         # Each server process builds its own graph (reasoning is cached) from the environment.
         for name, value in settings.model_dump(exclude_none=True).items():
