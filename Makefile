@@ -17,10 +17,8 @@ $(VENV)/.installed: pyproject.toml
 	$(BIN)/pip install --quiet -e '.[dev,bench]'
 	@touch $@
 
-run: setup ## Main job: check the graph, then answer an example competency question
-	$(BIN)/natograph check
-	$(BIN)/natograph query 01-partners-per-framework --param date=2014-10-16
-	$(BIN)/natograph query 01-partners-per-framework --param date=2024-10-03
+run: setup ## Main job: build the graph and serve it (SPARQL, UI) on http://127.0.0.1:8000/
+	$(BIN)/natograph serve
 
 test: setup browser lint typecheck fmt-check pytest ## Whole test suite: lint, types, Turtle formatting, pytest
 

@@ -87,8 +87,10 @@ class OxigraphStore:
         ]
 
     def count(self, graph: str) -> int:
-        """Triples in one named graph."""
-        return sum(1 for _ in self._store.quads_for_pattern(None, None, None, ox.NamedNode(graph)))
+        """Triples in one named graph (counted by the engine, not in Python)."""
+        result = self._store.query(f"SELECT (COUNT(*) AS ?n) {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}")
+        assert isinstance(result, ox.QuerySolutions)
+        return int(next(iter(result))["n"].value)  # type: ignore[union-attr]
 
     def dump(self, path: Path, fmt: ox.RdfFormat = ox.RdfFormat.N_QUADS) -> None:
         self._store.dump(str(path), format=fmt)
