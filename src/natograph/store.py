@@ -90,7 +90,7 @@ class OxigraphStore:
         """Triples in one named graph (counted by the engine, not in Python)."""
         result = self._store.query(f"SELECT (COUNT(*) AS ?n) {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}")
         assert isinstance(result, ox.QuerySolutions)
-        return int(next(iter(result))["n"].value)  # type: ignore[union-attr]
+        return int(next(iter(result))["n"].value)
 
     def dump(self, path: Path, fmt: ox.RdfFormat = ox.RdfFormat.N_QUADS) -> None:
         self._store.dump(str(path), format=fmt)
