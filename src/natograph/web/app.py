@@ -16,6 +16,7 @@ from natograph.web.description import void_description
 from natograph.web.rdf import rdf_response
 from natograph.web.served import ServedGraph, serve_graph
 from natograph.web.sparql import sparql_router
+from natograph.web.ui import ui_router
 
 log = logging.getLogger("natograph.web")
 
@@ -33,7 +34,7 @@ def create_app(served: ServedGraph, settings: Settings) -> FastAPI:
         version=__version__,
         description="SPARQL endpoint and linked data for a knowledge graph of NATO's partnerships.",
         lifespan=lifespan,
-        docs_url="/api",
+        docs_url=None,  # the Swagger page would load its assets from a CDN; /openapi.json stays
         redoc_url=None,
     )
     app.add_middleware(GZipMiddleware, minimum_size=1000)
@@ -47,6 +48,7 @@ def create_app(served: ServedGraph, settings: Settings) -> FastAPI:
     )
     app.state.served = served
     app.include_router(sparql_router(served, settings))
+    app.include_router(ui_router(served, settings))
 
     @app.get("/.well-known/void", summary="VoID description of the dataset")
     async def void(request: Request) -> Response:

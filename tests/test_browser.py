@@ -1,0 +1,184 @@
+"""The query page in a real headless browser (Debian's Chromium, driven by Playwright).
+
+Chromium comes from Debian (`make browser`), not from `playwright install`: these tests launch
+/usr/bin/chromium and fail, with that instruction, when it is missing. Every request the page
+makes is recorded; any that would leave the live server is aborted and fails the test.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+from playwright.sync_api import Browser, Page, Request, Route, sync_playwright
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless=new",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+    "--disable-sync",
+    "--disable-quic",
+]
+TITLE = "natograph: query NATO's partnerships with SPARQL"
+ACTIVE = ".tabPanel.active"
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    if not CHROMIUM.is_file():
+        pytest.fail(
+            f"Chromium is not installed at {CHROMIUM}: run `make browser` (as root; it installs "
+            "Debian's chromium package), then run the tests again.",
+            pytrace=False,
+        )
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield launched
+        launched.close()
+
+
+@dataclass
+class Session:
+    page: Page
+    origin: str
+    requests: list[str] = field(default_factory=list)
+    blocked: list[str] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+
+    def same_origin(self, url: str) -> bool:
+        parts = urlsplit(url)
+        return f"{parts.scheme}://{parts.netloc}" == self.origin
+
+
+@pytest.fixture
+def session(browser: Browser, live_server: str) -> Iterator[Session]:
+    context = browser.new_context(viewport={"width": 1400, "height": 1000}, locale="en-GB")
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    recorded = Session(page=page, origin=live_server.rstrip("/"))
+
+    def on_request(request: Request) -> None:
+        recorded.requests.append(f"{request.method} {request.url}")
+
+    def guard(route: Route) -> None:
+        url = route.request.url
+        if recorded.same_origin(url) or url.startswith("data:"):
+            route.continue_()
+        else:
+            recorded.blocked.append(url)
+            route.abort()
+
+    context.on("request", on_request)
+    context.route("**/*", guard)
+    page.on("pageerror", lambda exc: recorded.errors.append(f"page error: {exc}"))
+    page.on(
+        "console",
+        lambda msg: (
+            recorded.errors.append(f"console {msg.type}: {msg.text}")
+            if msg.type in ("error", "warning")
+            else None
+        ),
+    )
+    yield recorded
+    context.close()
+
+
+def _open(session: Session) -> float:
+    started = time.perf_counter()
+    session.page.goto(session.origin + "/")
+    session.page.wait_for_selector(".yasgui .CodeMirror")
+    session.page.wait_for_selector("html.yasgui-ready")
+    return time.perf_counter() - started
+
+
+def _assert_self_contained(session: Session) -> None:
+    assert session.blocked == [], f"the page tried to reach other origins: {session.blocked}"
+    outside = [r for r in session.requests if not session.same_origin(r.split(" ", 1)[1])]
+    assert outside == []
+    assert session.errors == []
+
+
+def test_example_query_runs_in_the_browser(session: Session, tmp_path: Path) -> None:
+    page = session.page
+    loaded = _open(session)
+
+    assert page.title() == TITLE
+    assert page.locator("h1").inner_text() == "natograph"
+    endpoint = session.origin + "/sparql"
+    assert page.locator("#endpoint-url").inner_text() == endpoint
+    assert page.evaluate("window.natograph.yasgui.getTab().getEndpoint()") == endpoint
+    first_query = page.evaluate("window.natograph.yasgui.getTab().getQuery()")
+    assert "PREFIX ngo: <https://w3id.org/natograph/ontology/>" in first_query
+    assert page.locator(".example-title").count() >= 30
+
+    started = time.perf_counter()
+    page.click('button[data-example="01-partners-per-framework"]')
+    page.wait_for_selector(f"{ACTIVE} .CodeMirror")
+    tab_name = page.evaluate("window.natograph.yasgui.getTab().getName()")
+    assert tab_name.startswith("Partners per framework")
+    query = page.evaluate("window.natograph.yasgui.getTab().getQuery()")
+    assert '"2014-10-16"^^xsd:date' in query
+    assert "?date" in query  # still the answer's first column
+
+    page.click(f"{ACTIVE} .yasqe_queryButton")
+    page.wait_for_selector(f"{ACTIVE} .yasr table.dataTable tbody tr")
+    answered = time.perf_counter() - started
+
+    rows = page.locator(f"{ACTIVE} .yasr table.dataTable tbody tr")
+    assert rows.count() == 4
+    pfp = rows.filter(has_text="Partnership for Peace")
+    assert pfp.count() == 1
+    cells = pfp.locator("td").all_inner_texts()
+    # date, framework, label, listed, active: 22 partners listed on 16 Oct 2014, 21 active.
+    assert any("2014-10-16" in c for c in cells)
+    assert any(c.startswith('"22"') for c in cells), cells
+    assert any(c.startswith('"21"') for c in cells), cells
+    assert "4 results" in page.locator(f"{ACTIVE} .yasr").inner_text()
+
+    shot = tmp_path / "query-page.png"
+    page.screenshot(path=str(shot), full_page=True)
+    assert shot.stat().st_size > 10_000
+
+    posts = [r for r in session.requests if r == f"POST {endpoint}"]
+    assert len(posts) == 1
+    assert any("/static/vendor/yasgui/yasgui.min.js" in r for r in session.requests)
+    _assert_self_contained(session)
+    print(f"\npage ready in {loaded:.2f} s; example opened, run and shown in {answered:.2f} s")
+
+
+def test_editor_completes_project_prefixes_offline(session: Session) -> None:
+    page = session.page
+    _open(session)
+    completers = page.evaluate("window.natograph.yasgui.getTab().getYasqe().config.autocompleters")
+    assert completers == ["natographPrefixes", "variables"]
+
+    page.get_by_role("button", name="Add a new tab").click()
+    page.wait_for_selector(f"{ACTIVE} .CodeMirror")
+    page.evaluate("window.natograph.yasgui.getTab().getYasqe().setValue('')")
+    page.click(f"{ACTIVE} .CodeMirror")
+    page.keyboard.type("PREFIX ngc")
+    hints = page.wait_for_selector(".CodeMirror-hints")
+    assert hints is not None
+    assert "ngc: <https://w3id.org/natograph/id/country/>" in hints.inner_text()
+    page.keyboard.press("Enter")
+    value = page.evaluate("window.natograph.yasgui.getTab().getQuery()")
+    assert value.startswith("PREFIX ngc: <https://w3id.org/natograph/id/country/>")
+
+    # A property and a class being typed: the Linked Open Vocabularies look-ups stay off.
+    page.keyboard.type("\nSELECT * WHERE { ?s a ngo:Partner")
+    page.keyboard.type(" ; rdfs:lab")
+    page.wait_for_timeout(500)
+    query = page.evaluate("window.natograph.yasgui.getTab().getQuery()")
+    assert "PREFIX ngo: <https://w3id.org/natograph/ontology/>" in query  # added from our list
+    stored = page.evaluate("window.localStorage.length")
+    assert stored == 0
+    _assert_self_contained(session)
