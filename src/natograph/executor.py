@@ -17,6 +17,7 @@ import subprocess
 import sys
 import threading
 import time
+import traceback
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection
@@ -26,6 +27,8 @@ from typing import TypeVar
 import pyoxigraph as ox
 
 from natograph import results_io
+from natograph.isolation import drop_network
+from natograph.sparql import QueryRejected, guard, names_graphs, syntax_message
 
 T = TypeVar("T")
 
@@ -67,6 +70,10 @@ class WorkerLost(Exception):
     """The worker died while running the query (it is being replaced)."""
 
 
+class _WrongForm(ValueError):
+    """The result's kind does not fit the media type negotiated from the query's text."""
+
+
 @dataclass(frozen=True)
 class StoreSource:
     """Where a worker gets its data: an N-Quads dump (memory store) or an on-disk store."""
@@ -94,48 +101,77 @@ def worker_main(argv: list[str]) -> None:
     import sys
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides when workers stop
+    isolated = drop_network() if "--isolate" in argv else False
+    argv = [a for a in argv if a != "--isolate"]
     kind, path = argv[0], Path(argv[1])
     source = StoreSource(dump=path) if kind == "--dump" else StoreSource(store=path)
     inbox = Connection(os.dup(0), writable=False)
     outbox = Connection(os.dup(1), readable=False)
     sys.stdout = sys.stderr
     store = source.open()
-    outbox.send("ready")
+    outbox.send(("ready", isolated))
     while True:
         try:
             job = inbox.recv()
         except (EOFError, OSError):
             return
-        outbox.send(execute(store, job))
+        outbox.send(_answer(store, job))
+
+
+def _answer(store: ox.Store, job: Job) -> Outcome:
+    """`execute`, but a bug answers this one job with a 500 instead of killing the worker.
+
+    A dead worker costs every client a reload of the store; the trace goes to stderr (the
+    server's log), never to the client.
+    """
+    try:
+        return execute(store, job)
+    except Exception:
+        traceback.print_exc()
+        return Outcome(500, "text/plain", b"Internal error in the query worker; it was logged.")
 
 
 def execute(store: ox.Store, job: Job) -> Outcome:
-    """Run one job on a store and serialise its result (in the worker, or in-process in tests)."""
+    """Run one job on a store and serialise its result (in the worker, or in-process in tests).
+
+    SERVICE is refused here too, whatever the caller checked: Oxigraph would run it, and this is
+    the last point before the engine.
+    """
     started = time.perf_counter()
-    kwargs: dict[str, object] = {"prefixes": job.prefixes or None}
-    if job.default_graphs is not None:
-        kwargs["default_graph"] = [ox.NamedNode(g) for g in job.default_graphs]
-    else:
-        kwargs["use_default_graph_as_union"] = True
-    if job.named_graphs is not None:
-        kwargs["named_graphs"] = [ox.NamedNode(g) for g in job.named_graphs]
     try:
-        result = store.query(job.query, **kwargs)  # type: ignore[arg-type]
+        guard(job.query)
+    except QueryRejected as err:
+        return Outcome(403, "text/plain", str(err).encode())
+    try:
+        result = store.query(job.query, **_dataset(job))  # type: ignore[arg-type]
         body, rows, truncated = _serialise(result, job)
     except SyntaxError as err:
-        return Outcome(400, "text/plain", _syntax_message(err).encode())
+        return Outcome(400, "text/plain", syntax_message(err).encode())
+    except _WrongForm as err:
+        return Outcome(400, "text/plain", str(err).encode())
     except (OSError, ValueError, RuntimeError) as err:
         return Outcome(400, "text/plain", f"query evaluation failed: {err}".encode())
     return Outcome(200, job.media_type, body, rows, truncated, time.perf_counter() - started)
 
 
-def _syntax_message(err: SyntaxError) -> str:
-    from natograph.sparql import syntax_message
+def _dataset(job: Job) -> dict[str, object]:
+    """Engine options for the job's dataset: the protocol's graphs, else the query's own.
 
-    return syntax_message(err)
+    Oxigraph's `use_default_graph_as_union` overrides FROM, so the union (natograph's default)
+    is only asked for when the query names no graphs itself.
+    """
+    options: dict[str, object] = {"prefixes": job.prefixes or None}
+    if job.default_graphs is not None:
+        options["default_graph"] = [ox.NamedNode(g) for g in job.default_graphs]
+    elif not names_graphs(job.query):
+        options["use_default_graph_as_union"] = True
+    if job.named_graphs is not None:
+        options["named_graphs"] = [ox.NamedNode(g) for g in job.named_graphs]
+    return options
 
 
 def _serialise(result: object, job: Job) -> tuple[bytes, int, bool]:
+    _check_form(result, job)
     if isinstance(result, ox.QueryBoolean):
         kind = results_io.SELECT_TYPES[job.media_type]
         return results_io.boolean(bool(result), kind), 1, False
@@ -149,6 +185,22 @@ def _serialise(result: object, job: Job) -> tuple[bytes, int, bool]:
     triples = _take(iter(result), job.max_rows)
     body = results_io.triples(triples[: job.max_rows], job.media_type)
     return body, min(len(triples), job.max_rows), len(triples) > job.max_rows
+
+
+def _check_form(result: object, job: Job) -> None:
+    """Refuse a result whose kind the job's media type cannot carry.
+
+    The media type was negotiated from the form read off the text before parsing; a text that
+    misleads that reading must get a 400, not a serialiser's KeyError that ends the worker.
+    """
+    tabular = isinstance(result, ox.QueryBoolean | ox.QuerySolutions)
+    offered = results_io.SELECT_TYPES if tabular else results_io.GRAPH_TYPES
+    if job.media_type not in offered:
+        actual = "an RDF graph" if not tabular else "a table or boolean"
+        raise _WrongForm(
+            f"The query was read as {job.form}, but the engine parsed it as one returning "
+            f"{actual}; check its prologue (PREFIX/BASE) and comments."
+        )
 
 
 def _take(items: Iterator[T], limit: int) -> list[T]:
@@ -168,13 +220,24 @@ class _Worker:
     """The worker's stdin: jobs go here."""
     outbox: Connection
     """The worker's stdout: outcomes come from here."""
+    ready: bool = False
+    """Has loaded its store (a worker still loading cannot serve, so is not counted alive)."""
+    isolated: bool = False
+    """Runs in a network namespace of its own (no connection possible)."""
 
 
 class QueryPool:
     """A fixed number of worker processes, with bounded admission and real timeouts."""
 
-    def __init__(self, source: StoreSource, workers: int = 2, queue_limit: int = 16) -> None:
+    def __init__(
+        self,
+        source: StoreSource,
+        workers: int = 2,
+        queue_limit: int = 16,
+        isolate_network: bool = True,
+    ) -> None:
         self.source = source
+        self.isolate_network = isolate_network
         self.size = max(1, workers)
         self._idle: queue.Queue[_Worker] = queue.Queue()
         self._admission = threading.BoundedSemaphore(self.size + max(0, queue_limit))
@@ -192,6 +255,8 @@ class QueryPool:
     def _spawn(self) -> _Worker:
         source = self.source
         arg = ["--store", str(source.store)] if source.store else ["--dump", str(source.dump)]
+        if self.isolate_network:
+            arg.append("--isolate")
         process = subprocess.Popen(
             [sys.executable, "-m", "natograph.worker", *arg],
             stdin=subprocess.PIPE,
@@ -209,8 +274,14 @@ class QueryPool:
         return worker
 
     def _await_ready(self, worker: _Worker, timeout: float = 120.0) -> None:
-        if not worker.outbox.poll(timeout) or worker.outbox.recv() != "ready":
+        try:
+            message = worker.outbox.recv() if worker.outbox.poll(timeout) else None
+        except (EOFError, OSError):
+            message = None
+        if not (isinstance(message, tuple) and message[0] == "ready"):
             raise RuntimeError("a query worker failed to start")
+        worker.isolated = bool(message[1])
+        worker.ready = True
 
     def _replace(self, dead: _Worker) -> None:
         """Kill a worker and start its replacement in the background."""
@@ -223,6 +294,9 @@ class QueryPool:
             try:
                 self._await_ready(worker)
             except (RuntimeError, EOFError, OSError):
+                self._kill(worker)
+                return
+            if self._closed:  # closed while it loaded: close() may not have seen it
                 self._kill(worker)
                 return
             self._idle.put(worker)
@@ -266,8 +340,15 @@ class QueryPool:
         return outcome
 
     def alive(self) -> int:
+        """Workers able to take a job now (running and done loading their store)."""
         with self._lock:
-            return sum(1 for w in self._all if w.process.poll() is None)
+            return sum(1 for w in self._all if w.ready and w.process.poll() is None)
+
+    def isolated(self) -> bool:
+        """Whether every live worker is cut off the network."""
+        with self._lock:
+            live = [w for w in self._all if w.ready and w.process.poll() is None]
+        return bool(live) and all(w.isolated for w in live)
 
     def close(self) -> None:
         self._closed = True

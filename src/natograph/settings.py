@@ -43,6 +43,8 @@ class Settings(BaseSettings):
     """uvicorn worker processes (each builds the graph and has its own query workers)."""
     query_workers: int = 2
     """Query worker processes per server process: how many queries run at once."""
+    isolate_network: bool = True
+    """Run query workers in a network namespace of their own (Linux; root or user namespaces)."""
     max_queue: int = 16
     """Queries that may wait for a free worker; beyond that the answer is 503 with Retry-After."""
     max_query_length: int = 100_000

@@ -59,7 +59,13 @@ def create_app(served: ServedGraph, settings: Settings) -> FastAPI:
     @app.get("/health", summary="Liveness and worker count")
     async def health() -> dict[str, object]:
         alive = getattr(served.executor, "alive", lambda: None)()
-        return {"status": "ok", "version": served.version, "query_workers": alive}
+        isolated = getattr(served.executor, "isolated", lambda: None)()
+        return {
+            "status": "ok",
+            "version": served.version,
+            "query_workers": alive,
+            "network_isolated": isolated,
+        }
 
     @app.exception_handler(Exception)
     async def unexpected(_request: Request, exc: Exception) -> Response:

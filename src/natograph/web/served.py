@@ -66,7 +66,7 @@ def served_from_store(
         source = StoreSource(store=settings.store)
     else:
         source = StoreSource(dump=_dump(store))
-    pool = QueryPool(source, settings.query_workers, settings.max_queue)
+    pool = QueryPool(source, settings.query_workers, settings.max_queue, settings.isolate_network)
     pool.start()
     graphs = {g: store.count(g) for g in store.graphs()}
     return ServedGraph(
