@@ -30,7 +30,6 @@ from SPARQLWrapper import (
     XML,
     SPARQLWrapper,
 )
-from SPARQLWrapper.SPARQLExceptions import QueryBadFormed
 
 from natograph.namespaces import GRAPH_ONTOLOGY, NGC, NGO, PREFIXES
 from natograph.web.served import ServedGraph
@@ -115,13 +114,6 @@ def test_sparqlwrapper_construct_turtle(endpoint: str) -> None:
     assert_mkd(Graph().parse(data=raw, format="turtle"))
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=QueryBadFormed,
-    reason="web/sparql.py answers 400 to SPARQLWrapper's own format=xml / format=rdf+xml / "
-    "format=json-ld parameters on CONSTRUCT, so its default CONSTRUCT fails; remove this "
-    "marker once _negotiate() maps or ignores them",
-)
 @pytest.mark.parametrize("fmt", [XML, RDFXML, JSONLD])
 def test_sparqlwrapper_construct_with_its_format_parameter(endpoint: str, fmt: str) -> None:
     graph = wrapper(endpoint, CONSTRUCT_MKD, fmt).queryAndConvert()

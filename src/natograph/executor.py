@@ -46,6 +46,8 @@ class Job:
     named_graphs: tuple[str, ...] | None = None
     max_rows: int = 100_000
     prefixes: dict[str, str] = field(default_factory=dict)
+    base_iri: str | None = None
+    """What relative IRIs in the query resolve against (the endpoint's URL)."""
 
 
 @dataclass(frozen=True)
@@ -110,6 +112,19 @@ def worker_main(argv: list[str]) -> None:
     sys.stdout = sys.stderr
     store = source.open()
     outbox.send(("ready", isolated))
+    # Oxigraph parses and evaluates recursively on the calling thread's stack: a query nested a
+    # few hundred levels deep overflows the main thread's 8 MiB. A thread with a large stack (only
+    # the pages touched are committed) serves the jobs instead.
+    threading.stack_size(_JOB_STACK)
+    server = threading.Thread(target=_serve, args=(store, inbox, outbox), name="jobs")
+    server.start()
+    server.join()
+
+
+_JOB_STACK = 1 << 30
+
+
+def _serve(store: ox.Store, inbox: Connection, outbox: Connection) -> None:
     while True:
         try:
             job = inbox.recv()
@@ -160,7 +175,7 @@ def _dataset(job: Job) -> dict[str, object]:
     Oxigraph's `use_default_graph_as_union` overrides FROM, so the union (natograph's default)
     is only asked for when the query names no graphs itself.
     """
-    options: dict[str, object] = {"prefixes": job.prefixes or None}
+    options: dict[str, object] = {"prefixes": job.prefixes or None, "base_iri": job.base_iri}
     if job.default_graphs is not None:
         options["default_graph"] = [ox.NamedNode(g) for g in job.default_graphs]
     elif not names_graphs(job.query):

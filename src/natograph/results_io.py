@@ -48,18 +48,29 @@ FORMAT_NAMES = {
     "xml": "application/sparql-results+xml",
     "csv": "text/csv",
     "tsv": "text/tab-separated-values",
+}
+"""Short names the `format` parameter accepts for SELECT and ASK (handy in an address bar)."""
+
+GRAPH_FORMAT_NAMES = {
     "turtle": "text/turtle",
     "ttl": "text/turtle",
     "nt": "application/n-triples",
     "ntriples": "application/n-triples",
+    "n-triples": "application/n-triples",
     "rdfxml": "application/rdf+xml",
     "rdf": "application/rdf+xml",
+    "rdf+xml": "application/rdf+xml",
+    "xml": "application/rdf+xml",
     "jsonld": "application/ld+json",
+    "json-ld": "application/ld+json",
+    "json": "application/ld+json",
     "nq": "application/n-quads",
     "nquads": "application/n-quads",
+    "n-quads": "application/n-quads",
     "trig": "application/trig",
 }
-"""Short names accepted by the `format` parameter (handy in a browser's address bar)."""
+"""Short names for CONSTRUCT and DESCRIBE. A name means the matching RDF syntax here ("xml" is
+RDF/XML, "json" JSON-LD): that is what clients such as SPARQLWrapper send in `format`."""
 
 _XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 _LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
@@ -84,26 +95,34 @@ def boolean(value: bool, kind: str) -> bytes:
     )
 
 
-def triples(items: Iterable[ox.Triple], media_type: str) -> bytes:
+def triples(
+    items: Iterable[ox.Triple], media_type: str, prefixes: dict[str, str] | None = None
+) -> bytes:
+    """Triples in the RDF syntax of `media_type`; Turtle and TriG abbreviate with natograph's
+    prefixes plus any given (the service description adds its vocabularies')."""
     fmt = GRAPH_TYPES[media_type]
-    prefixes = PREFIXES if fmt in (ox.RdfFormat.TURTLE, ox.RdfFormat.TRIG) else None
-    data = ox.serialize(items, format=fmt, prefixes=prefixes)
+    abbreviate = fmt in (ox.RdfFormat.TURTLE, ox.RdfFormat.TRIG)
+    data = ox.serialize(
+        items, format=fmt, prefixes={**PREFIXES, **(prefixes or {})} if abbreviate else None
+    )
     return data or b""
 
 
-def _json_term(term: Term) -> dict[str, str]:
+def _json_term(term: Term) -> dict[str, object]:
     if isinstance(term, ox.NamedNode):
         return {"type": "uri", "value": term.value}
     if isinstance(term, ox.BlankNode):
         return {"type": "bnode", "value": term.value}
     if isinstance(term, ox.Literal):
-        out = {"type": "literal", "value": term.value}
+        out: dict[str, object] = {"type": "literal", "value": term.value}
         if term.language:
             out["xml:lang"] = term.language
         elif term.datatype.value != _XSD_STRING:
             out["datatype"] = term.datatype.value
         return out
-    return {"type": "triple", "value": str(term)}
+    # A quoted triple (RDF 1.2), written term by term as SPARQL 1.2 results JSON has it.
+    parts = {"subject": term.subject, "predicate": term.predicate, "object": term.object}
+    return {"type": "triple", "value": {k: _json_term(v) for k, v in parts.items()}}
 
 
 def _json(variables: Sequence[str], rows: Iterable[Sequence[Term | None]]) -> str:
@@ -126,7 +145,8 @@ def _xml_term(term: Term) -> str:
             dt = quoteattr(term.datatype.value)
             return f"<literal datatype={dt}>{escape(term.value)}</literal>"
         return f"<literal>{escape(term.value)}</literal>"
-    return f"<literal>{escape(str(term))}</literal>"
+    parts = (("subject", term.subject), ("predicate", term.predicate), ("object", term.object))
+    return "<triple>" + "".join(f"<{n}>{_xml_term(t)}</{n}>" for n, t in parts) + "</triple>"
 
 
 def _xml(variables: Sequence[str], rows: Iterable[Sequence[Term | None]]) -> str:
@@ -173,6 +193,9 @@ def _tsv_value(term: Term | None) -> str:
         if datatype in (_XSD_STRING, _LANG_STRING):
             return f'"{escaped}"'
         return f'"{escaped}"^^<{datatype}>'
+    if isinstance(term, ox.Triple):
+        inner = (_tsv_value(t) for t in (term.subject, term.predicate, term.object))
+        return "<<( " + " ".join(inner) + " )>>"
     text = str(term)
     return text.replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r")
 

@@ -1,29 +1,34 @@
-"""Negotiated RDF responses for small graphs (service description, VoID)."""
+"""Negotiated RDF responses for the small graphs the server describes itself with.
+
+Written by the same Oxigraph serialisers as CONSTRUCT results, so every RDF syntax the endpoint
+offers works here too (rdflib cannot write a plain graph as N-Quads or TriG).
+"""
 
 from __future__ import annotations
 
 from fastapi import Request, Response
 from rdflib import Graph
 
+from natograph import results_io
 from natograph.negotiate import choose
+from natograph.parse import from_rdflib
 
-RDF_TYPES = {
-    "text/turtle": "turtle",
-    "application/ld+json": "json-ld",
-    "application/rdf+xml": "xml",
-    "application/n-triples": "nt",
-    "application/trig": "trig",
-    "application/n-quads": "nquads",
-}
+_TEXT_TYPES = ("text/", "application/sparql-results+xml", "application/rdf+xml")
 
 
-def rdf_response(request: Request, graph: Graph, status: int = 200) -> Response:
-    offered = list(RDF_TYPES)
+def content_type(media_type: str) -> str:
+    """The Content-Type header for a media type: text types say they are UTF-8."""
+    return media_type + ("; charset=utf-8" if media_type.startswith(_TEXT_TYPES) else "")
+
+
+def rdf_response(request: Request, graph: Graph, what: str = "this resource") -> Response:
+    """The graph in the RDF syntax the Accept header prefers; 406 listing the offer otherwise."""
+    offered = list(results_io.GRAPH_TYPES)
     media_type = choose(request.headers.get("accept"), offered)
     if media_type is None:
-        body = "No acceptable media type. Offered: " + ", ".join(offered) + "\n"
+        body = f"None of the accepted media types can carry {what}. Offered: {', '.join(offered)}\n"
         return Response(body, status_code=406, media_type="text/plain; charset=utf-8")
-    data = graph.serialize(format=RDF_TYPES[media_type], encoding="utf-8")
-    return Response(
-        data, status_code=status, media_type=media_type, headers={"Vary": "Accept, Accept-Encoding"}
-    )
+    prefixes = {prefix: str(ns) for prefix, ns in graph.namespaces()}
+    data = results_io.triples(from_rdflib(graph), media_type, prefixes)
+    headers = {"Vary": "Accept, Accept-Encoding"}
+    return Response(data, media_type=content_type(media_type), headers=headers)

@@ -4,6 +4,11 @@ Every failure maps to the 4xx code the Protocol prescribes, with a plain-text me
 act on: malformed queries 400 (with the parser's line and column), update requests 403 (this
 service is read-only), unsupported request media types 415, unacceptable result types 406 (listing
 what is offered), oversized requests 413/414. Saturation and timeouts answer 503, never 500.
+
+Where the Protocol leaves a choice to the service: relative IRIs in a query resolve against the
+endpoint's URL, and the dataset is the one default-graph-uri / named-graph-uri give (exactly that,
+overriding the query's FROM / FROM NAMED), else the query's own, else the union of the named
+graphs. docs/conformance.md reports the W3C test suites' results.
 """
 
 from __future__ import annotations
@@ -14,23 +19,23 @@ from dataclasses import dataclass
 from email.utils import format_datetime, parsedate_to_datetime
 from urllib.parse import parse_qsl
 
+import pyoxigraph as ox
 from fastapi import APIRouter, Request, Response
 from starlette.concurrency import run_in_threadpool
 
 from natograph.executor import Busy, Job, Outcome, TimedOut, WorkerLost
 from natograph.namespaces import GRAPH_INFERRED, PREFIXES
 from natograph.negotiate import choose
-from natograph.results_io import FORMAT_NAMES, GRAPH_TYPES, SELECT_TYPES
+from natograph.results_io import FORMAT_NAMES, GRAPH_FORMAT_NAMES, GRAPH_TYPES, SELECT_TYPES
 from natograph.settings import Settings
-from natograph.sparql import QueryRejected, guard, query_form
+from natograph.sparql import QueryRejected, guard, names_graphs, query_form
 from natograph.web.description import service_description
-from natograph.web.rdf import rdf_response
+from natograph.web.rdf import content_type, rdf_response
 from natograph.web.served import ServedGraph
 
 FORM = "application/x-www-form-urlencoded"
 QUERY = "application/sparql-query"
 UPDATE = "application/sparql-update"
-_TEXT_TYPES = ("text/", "application/sparql-results+xml", "application/rdf+xml")
 
 
 class ProtocolError(Exception):
@@ -97,14 +102,17 @@ def sparql_router(served: ServedGraph, settings: Settings, path: str = "/sparql"
         except ProtocolError as err:
             return err.response()
 
-    router.add_api_route(
-        path,
-        handle,
-        methods=["GET", "POST"],
-        include_in_schema=True,
-        summary="SPARQL 1.1 Protocol query endpoint",
-        response_class=Response,
-    )
+    # One route per method: a single GET+POST route gives both the same OpenAPI operation id.
+    for method in ("GET", "POST"):
+        router.add_api_route(
+            path,
+            handle,
+            methods=[method],
+            name=f"sparql_query_{method.lower()}",
+            include_in_schema=True,
+            summary=f"SPARQL 1.1 Protocol query endpoint ({method})",
+            response_class=Response,
+        )
     return router
 
 
@@ -126,9 +134,27 @@ async def _read_request(request: Request, settings: Settings) -> QueryRequest | 
         raise ProtocolError(400, "Missing the `query` parameter (one SPARQL query per request).")
     if len(queries) > 1:
         raise ProtocolError(400, f"{len(queries)} `query` parameters given; send exactly one.")
-    default = tuple(v for n, v in params if n == "default-graph-uri") or None
-    named = tuple(v for n, v in params if n == "named-graph-uri") or None
+    default = _graph_iris(params, "default-graph-uri")
+    named = _graph_iris(params, "named-graph-uri")
     return QueryRequest(queries[0], default, named, tuple(params))
+
+
+def _graph_iris(params: list[tuple[str, str]], name: str) -> tuple[str, ...] | None:
+    """The graphs a protocol parameter names, checked here: a bad IRI is the client's error (400),
+    and must not reach a worker, whose store would refuse it."""
+    values = tuple(value for key, value in params if key == name)
+    for value in values:
+        if not _is_iri(value):
+            raise ProtocolError(400, f"{name}={value!r} is not an absolute IRI.")
+    return values or None
+
+
+def _is_iri(text: str) -> bool:
+    try:
+        ox.NamedNode(text)
+    except ValueError:
+        return False
+    return True
 
 
 async def _post_params(request: Request, settings: Settings) -> list[tuple[str, str]]:
@@ -203,47 +229,75 @@ def _too_long(length: int, settings: Settings, status: int) -> ProtocolError:
     )
 
 
+def _endpoint(request: Request) -> str:
+    return str(request.url.replace(query="", fragment=""))
+
+
 def _describe_service(request: Request, served: ServedGraph) -> Response:
-    endpoint = str(request.url.replace(query=""))
-    return rdf_response(request, service_description(served, endpoint))
+    description = service_description(served, _endpoint(request))
+    return rdf_response(request, description, "the service description")
 
 
-def _negotiate(request: Request, form: str, params: tuple[tuple[str, str], ...]) -> str:
-    offered = list(SELECT_TYPES if form in ("SELECT", "ASK") else GRAPH_TYPES)
-    requested = [v for n, v in params if n == "format"]
-    if requested:
-        media_type = FORMAT_NAMES.get(requested[0].lower(), requested[0].lower())
-        if media_type not in offered:
-            names = ", ".join(k for k, v in FORMAT_NAMES.items() if v in offered)
-            raise ProtocolError(400, f"format={requested[0]!r} is not offered for {form}: {names}")
-        return media_type
+def _choose(request: Request, what: str, offered: list[str]) -> str:
+    """The offered media type the Accept header prefers; 406 listing the offer if none fits."""
     chosen = choose(request.headers.get("accept"), offered)
     if chosen is None:
         raise ProtocolError(
             406,
-            f"None of the accepted media types can carry a {form} result. Offered: "
-            + ", ".join(offered),
+            f"None of the accepted media types can carry {what}. Offered: " + ", ".join(offered),
         )
     return chosen
 
 
-def _dataset(parsed: QueryRequest, served: ServedGraph) -> tuple[str, ...] | None:
-    """The default graph: as named by the protocol, else the union, less inferred if asked."""
-    if parsed.default_graphs is not None:
-        return parsed.default_graphs
+def _negotiate(request: Request, form: str, params: tuple[tuple[str, str], ...]) -> str:
+    """The result's media type: the `format` parameter (a short name or a media type) if given,
+    else the Accept header."""
+    tabular = form in ("SELECT", "ASK")
+    offered = list(SELECT_TYPES if tabular else GRAPH_TYPES)
+    names = FORMAT_NAMES if tabular else GRAPH_FORMAT_NAMES
+    requested = [v for n, v in params if n == "format"]
+    if requested:
+        media_type = names.get(requested[0].lower(), requested[0].lower())
+        if media_type not in offered:
+            listed = ", ".join(names)
+            raise ProtocolError(400, f"format={requested[0]!r} is not offered for {form}: {listed}")
+        return media_type
+    return _choose(request, f"a {form} result", offered)
+
+
+Dataset = tuple[tuple[str, ...] | None, tuple[str, ...] | None]
+"""A job's (default graphs, named graphs); None leaves the choice to the executor (all graphs)."""
+
+
+def _dataset(parsed: QueryRequest, served: ServedGraph) -> Dataset:
+    """The RDF dataset: the protocol's if given, else the query's FROM / FROM NAMED, else ours.
+
+    A protocol dataset overrides the query's and is exactly what it lists (SPARQL 1.1 Protocol
+    2.1.4): named-graph-uri alone leaves an empty default graph, as FROM NAMED alone does in a
+    query. (None, None) lets the executor use the query's own FROM, or the union of all graphs.
+    """
+    if parsed.default_graphs is not None or parsed.named_graphs is not None:
+        return parsed.default_graphs or (), parsed.named_graphs or ()
+    if names_graphs(parsed.query):
+        return None, None
     inferred = [v.lower() for n, v in parsed.params if n == "inferred"]
     if inferred and inferred[0] in ("false", "0", "no"):
-        return tuple(g for g in served.graphs if g != str(GRAPH_INFERRED))
-    return None
+        return tuple(g for g in served.graphs if g != str(GRAPH_INFERRED)), None
+    return None, None
 
 
-async def _answer(
-    request: Request,
-    parsed: QueryRequest,
-    served: ServedGraph,
-    settings: Settings,
-    cache: ResponseCache,
-) -> Response:
+def _base_iri(request: Request, settings: Settings) -> str:
+    """The base IRI relative references in a query resolve against.
+
+    SPARQL 1.1 Protocol: the service defines it, and it "MAY be the service endpoint"; that is the
+    URL the client used, unless that is no valid IRI (an odd Host header), then the permanent one.
+    """
+    endpoint = _endpoint(request)
+    return endpoint if _is_iri(endpoint) else settings.base_iri + "sparql"
+
+
+def _job(request: Request, parsed: QueryRequest, served: ServedGraph, settings: Settings) -> Job:
+    """Check the query (guard, form, negotiation) and turn the request into a worker's job."""
     try:
         guard(parsed.query)
     except QueryRejected as err:
@@ -255,15 +309,27 @@ async def _answer(
             "Not a SPARQL query: expected SELECT, ASK, CONSTRUCT or DESCRIBE after the prologue.",
         )
     media_type = _negotiate(request, form, parsed.params)
-    job = Job(
+    default, named = _dataset(parsed, served)
+    return Job(
         parsed.query,
         form,
         media_type,
-        _dataset(parsed, served),
-        parsed.named_graphs,
+        default,
+        named,
         settings.max_rows,
         PREFIXES,
+        base_iri=_base_iri(request, settings),
     )
+
+
+async def _answer(
+    request: Request,
+    parsed: QueryRequest,
+    served: ServedGraph,
+    settings: Settings,
+    cache: ResponseCache,
+) -> Response:
+    job = _job(request, parsed, served, settings)
     key = hashlib.sha256(repr((served.version, job)).encode()).hexdigest()[:32]
     etag = f'W/"{key}"'
     headers = {
@@ -280,8 +346,7 @@ async def _answer(
     cache.put(key, outcome)
     if outcome.truncated:
         headers["X-SPARQL-MaxRows"] = str(settings.max_rows)
-    content_type = media_type + ("; charset=utf-8" if media_type.startswith(_TEXT_TYPES) else "")
-    return Response(outcome.body, media_type=content_type, headers=headers)
+    return Response(outcome.body, media_type=content_type(job.media_type), headers=headers)
 
 
 def _not_modified(request: Request, etag: str, served: ServedGraph) -> bool:
