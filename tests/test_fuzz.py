@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import os
 import re
-import socket
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -26,6 +25,8 @@ import pytest
 from fastapi.testclient import TestClient
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
+
+from listener import Listener
 
 ROOT = Path(__file__).resolve().parents[1]
 REQUEST_TIMEOUT = 20.0
@@ -51,41 +52,9 @@ def examples(count: int) -> int:
 # ---------------------------------------------------------------- the checks
 
 
-class Trap:
-    """A loopback TCP listener that records every connection made to it (there must be none)."""
-
-    def __init__(self) -> None:
-        self.server = socket.create_server(("127.0.0.1", 0))
-        self.server.settimeout(0.05)
-        self.url = f"http://127.0.0.1:{self.server.getsockname()[1]}"
-        self.connections: list[tuple[str, int]] = []
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._accept, daemon=True, name="fuzz-trap")
-        self._thread.start()
-
-    def _accept(self) -> None:
-        deadline = time.monotonic() + 600
-        while not self._stop.is_set() and time.monotonic() < deadline:
-            if len(self.connections) >= 20:
-                return
-            try:
-                connection, address = self.server.accept()
-            except TimeoutError:
-                continue
-            except OSError:
-                return
-            self.connections.append(address)
-            connection.close()
-
-    def close(self) -> None:
-        self._stop.set()
-        self._thread.join(timeout=5)
-        self.server.close()
-
-
 @pytest.fixture(scope="module")
-def trap() -> Iterator[Trap]:
-    listener = Trap()
+def trap() -> Iterator[Listener]:
+    listener = Listener(lifetime=600)
     yield listener
     time.sleep(0.3)  # let a late connection arrive before the last look
     listener.close()
@@ -360,6 +329,6 @@ EDITS = [_delete, _insert, _duplicate, _truncate, _token_edit, _swap_keyword]
 
 @settings(FUZZ, max_examples=examples(50))
 @given(how=HOW, query=mutated())
-def test_mutated_queries(client: TestClient, trap: Trap, how: str, query: str) -> None:
+def test_mutated_queries(client: TestClient, trap: Listener, how: str, query: str) -> None:
     ask(client, how, query.replace("{trap}", trap.url).encode("utf-8"))
     assert trap.connections == [], f"{query!r} made the server connect to the trap"

@@ -9,7 +9,6 @@ shows a stack trace. Each promise is tested here against real sockets or real wo
 from __future__ import annotations
 
 import os
-import socket
 import threading
 import time
 import uuid
@@ -22,6 +21,7 @@ import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
+from listener import Listener
 from natograph.executor import Job, QueryPool, execute
 from natograph.pipeline import Build
 from natograph.settings import Settings
@@ -47,39 +47,6 @@ def count_query() -> str:
 
 
 # ---------------------------------------------------------------- no outgoing connections
-
-
-class Listener:
-    """A TCP listener on loopback that records, and drops, every connection made to it."""
-
-    def __init__(self, limit: int = 20, lifetime: float = 60.0) -> None:
-        self.server = socket.create_server(("127.0.0.1", 0))
-        self.server.settimeout(0.05)
-        self.port: int = self.server.getsockname()[1]
-        self.connections: list[tuple[str, int]] = []
-        self._limit = limit
-        self._deadline = time.monotonic() + lifetime
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._accept, daemon=True, name="listener")
-        self._thread.start()
-
-    def _accept(self) -> None:
-        while not self._stop.is_set() and time.monotonic() < self._deadline:
-            if len(self.connections) >= self._limit:
-                return
-            try:
-                connection, address = self.server.accept()
-            except TimeoutError:
-                continue
-            except OSError:
-                return
-            self.connections.append(address)
-            connection.close()
-
-    def close(self) -> None:
-        self._stop.set()
-        self._thread.join(timeout=5)
-        self.server.close()
 
 
 @pytest.fixture
