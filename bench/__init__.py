@@ -1,0 +1,1 @@
+"""natograph benchmarks: `python -m bench.run` (see bench/README.md)."""

@@ -1,0 +1,62 @@
+"""natograph's serving stack over files loaded straight into an OxigraphStore.
+
+`python -m bench.natograph_app --port P --info F FILE...` loads each file (the ontology into the
+ontology graph, everything else into the data graph) with `OxigraphStore.load`, then serves it
+exactly as `natograph serve` does after its pipeline (`served_from_store` + `create_app`: query
+worker processes, response cache, the same routes), with default settings. No parsing checks,
+SHACL or reasoning: this is what the store and the server cost at a given size. Timings go to
+the JSON file F.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import time
+from pathlib import Path
+
+_t0 = time.perf_counter()
+
+import pyoxigraph as ox  # noqa: E402
+import uvicorn  # noqa: E402
+
+from natograph.namespaces import GRAPH_DATA, GRAPH_ONTOLOGY  # noqa: E402
+from natograph.settings import Settings  # noqa: E402
+from natograph.store import OxigraphStore  # noqa: E402
+from natograph.web.app import create_app  # noqa: E402
+from natograph.web.served import served_from_store  # noqa: E402
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--port", type=int, required=True)
+    parser.add_argument("--info", type=Path, required=True)
+    parser.add_argument("files", type=Path, nargs="+")
+    args = parser.parse_args()
+    imported = time.perf_counter() - _t0
+    settings = Settings(port=args.port, hermit=False)
+    t = time.perf_counter()
+    store = OxigraphStore()
+    for path in args.files:
+        fmt = ox.RdfFormat.N_TRIPLES if path.suffix == ".nt" else ox.RdfFormat.TURTLE
+        graph = GRAPH_ONTOLOGY if "ontology" in path.parts else GRAPH_DATA
+        store.load(ox.parse(path=str(path), format=fmt), str(graph))
+    loaded = time.perf_counter() - t
+    t = time.perf_counter()
+    served = served_from_store(store, settings)
+    workers = time.perf_counter() - t
+    args.info.write_text(
+        json.dumps(
+            {
+                "import_seconds": round(imported, 3),
+                "load_seconds": round(loaded, 3),
+                "workers_seconds": round(workers, 3),
+                "triples": len(store),
+            }
+        )
+    )
+    uvicorn.run(create_app(served, settings), host=settings.host, port=args.port, log_level="info")
+
+
+if __name__ == "__main__":
+    main()

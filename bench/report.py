@@ -1,0 +1,509 @@
+"""bench/results.md: the measurements as Markdown tables, with the targets judged."""
+
+from __future__ import annotations
+
+import math
+import statistics
+from dataclasses import dataclass
+from typing import Any
+
+from bench.client import Cell
+
+LOOKUP_TARGET = 0.85
+AGGREGATE_TARGET = 20.0
+STARTUP_TARGET = 3.0
+AGGREGATE_SIZE = 100_000
+
+
+@dataclass
+class Data:
+    machine: str
+    config: str
+    http: Any = None
+    scale: Any = None
+    startup: Any = None
+    error: str = ""
+    seconds: float = 0.0
+
+
+def ms(seconds: float) -> str:
+    if seconds is None or math.isnan(seconds):
+        return "-"
+    value = seconds * 1000
+    return f"{value:.2f}" if value < 10 else f"{value:.1f}" if value < 1000 else f"{value:,.0f}"
+
+
+def num(value: float, digits: int = 1) -> str:
+    if value is None or math.isnan(value):
+        return "-"
+    return f"{value:,.{digits}f}"
+
+
+def mb(value: int) -> str:
+    return f"{value / 2**20:,.0f}"
+
+
+def times(value: float) -> str:
+    if math.isnan(value):
+        return "-"
+    return f"{value:,.0f}x" if value >= 10 else f"{value:.1f}x" if value >= 1 else f"{value:.2f}x"
+
+
+def ratio(a: float, b: float) -> float:
+    return a / b if b and not math.isnan(a) and not math.isnan(b) else math.nan
+
+
+def table(header: list[str], rows: list[list[str]]) -> list[str]:
+    out = ["| " + " | ".join(header) + " |", "|" + "|".join("---" for _ in header) + "|"]
+    out += ["| " + " | ".join(str(c) for c in row) + " |" for row in rows]
+    return [*out, ""]
+
+
+def verdict(ok: bool) -> str:
+    return "**met**" if ok else "**not met**"
+
+
+def find(cells: list[Cell], **where: object) -> Cell | None:
+    for cell in cells:
+        if all(getattr(cell, k) == v for k, v in where.items()):
+            return cell
+    return None
+
+
+def render(data: Data) -> str:
+    lines = [
+        data.machine,
+        "",
+        "# natograph benchmark results",
+        "",
+        f"Written by `python -m bench.run` in {data.seconds:.0f} s ({data.config}). "
+        "What each number means: [README.md](README.md). All traffic on 127.0.0.1; "
+        "client and servers share the machine's cores.",
+        "",
+    ]
+    if data.error:
+        lines += [f"**The run stopped early: {data.error}.** Sections below are partial.", ""]
+    lines += _targets(data)
+    if data.http is not None:
+        lines += _http(data.http)
+    if data.scale is not None:
+        lines += _scale(data.scale)
+    if data.startup is not None:
+        lines += _startup(data.startup)
+    return "\n".join(lines).rstrip() + "\n"
+
+
+# --------------------------------------------------------------------------------------------
+
+
+def _targets(data: Data) -> list[str]:
+    lines = ["## Targets", ""]
+    rows: list[list[str]] = []
+    why: list[str] = []
+    http = data.http
+    if http is not None:
+        for client in ("httpx", "raw"):
+            for mode in ("cached", "uncached"):
+                for c in (1, 16):
+                    ng = find(http.cells, system="natograph", group="lookup", mode=mode,
+                              concurrency=c, client=client)  # fmt: skip
+                    fl = find(http.cells, system="floor", group="lookup", mode=mode,
+                              concurrency=c, client=client)  # fmt: skip
+                    if ng is None or fl is None:
+                        continue
+                    share = ratio(ng.rps, fl.rps)
+                    rows.append([
+                        f"trivial look-up >= {LOOKUP_TARGET:.0%} of the HTTP floor "
+                        f"({client} client, {mode}, c={c})",
+                        f"{num(ng.rps, 0)} vs {num(fl.rps, 0)} req/s = {share:.0%}"
+                        + _client_bound(ng, fl),
+                        verdict(share >= LOOKUP_TARGET),
+                    ])  # fmt: skip
+        why += _lookup_breakdown(http)
+    scale = data.scale
+    if scale is not None:
+        at = _aggregate_ratio(scale, AGGREGATE_SIZE)
+        if at is not None:
+            ng, rd = at
+            factor = ratio(ng.rps, rd.rps)
+            rows.append([
+                f"aggregate query >= {AGGREGATE_TARGET:g}x rdflib-endpoint's throughput at "
+                f"{AGGREGATE_SIZE:,} triples (sequential, uncached)",
+                f"{num(ng.rps, 2)} vs {num(rd.rps, 2)} req/s = {factor:.0f}x "
+                f"(p50 {ms(ng.p50)} vs {ms(rd.p50)} ms)",
+                verdict(factor >= AGGREGATE_TARGET),
+            ])  # fmt: skip
+        else:
+            rows.append([
+                f"aggregate query >= {AGGREGATE_TARGET:g}x rdflib-endpoint at "
+                f"{AGGREGATE_SIZE:,} triples",
+                "not measured in this run (size not in --sizes)",
+                "-",
+            ])  # fmt: skip
+    startup = data.startup
+    if startup is not None:
+        for variant, values in startup.runs.items():
+            median = statistics.median(values)
+            rows.append([
+                f"start-up of the curated graph < {STARTUP_TARGET:g} s (`natograph serve`, "
+                f"{variant})",
+                f"median {median:.2f} s over {len(values)} run(s)",
+                verdict(median < STARTUP_TARGET),
+            ])  # fmt: skip
+        why += _startup_breakdown(startup)
+    lines += table(["target", "measured", "verdict"], rows)
+    if why:
+        lines += ["Where the time goes (measured in this run):", "", *why, ""]
+    return lines
+
+
+def _client_bound(*cells: Cell) -> str:
+    """A warning when the client used most of a core: the figure then measures the client."""
+    busiest = max(cell.client_cpu_pct for cell in cells)
+    return f" (client-bound: client at {busiest:.0f}% of a core)" if busiest >= 85 else ""
+
+
+def _lookup_breakdown(http: Any) -> list[str]:
+    out = []
+    for client in ("raw", "httpx"):
+        for mode in ("cached", "uncached"):
+            ng = find(http.cells, system="natograph", group="lookup", mode=mode, concurrency=1,
+                      client=client)  # fmt: skip
+            fl = find(http.cells, system="floor", group="lookup", mode=mode, concurrency=1,
+                      client=client)  # fmt: skip
+            if ng is None or fl is None or not ng.requests or not fl.requests:
+                continue
+            ng_cpu = 1000 * ng.server_cpu / ng.requests
+            fl_cpu = 1000 * fl.server_cpu / fl.requests
+            cl_cpu = 1000 * ng.client_cpu / ng.requests
+            out.append(
+                f"- look-up, {mode}, c=1, {client} client: natograph spends {ng_cpu:.2f} ms of "
+                f"server CPU per request (server + query workers) against {fl_cpu:.2f} ms for the "
+                f"floor; p50 {ms(ng.p50)} vs {ms(fl.p50)} ms; the client itself spends "
+                f"{cl_cpu:.2f} ms of CPU per request."
+            )
+    return out
+
+
+def _startup_breakdown(startup: Any) -> list[str]:
+    out = []
+    for state in ("cold", "warm"):
+        stats = startup.check.get(state)
+        if not stats:
+            continue
+        parts = ", ".join(
+            f"{name} {stats[key]:.2f} s"
+            for name, key in (
+                ("parse", "seconds_parse"),
+                ("SHACL", "seconds_shacl"),
+                ("owlrl", "seconds_owlrl"),
+                ("HermiT", "seconds_hermit"),
+            )
+            if key in stats
+        )
+        out.append(
+            f"- `natograph check` {state} ({'empty' if state == 'cold' else 'filled'} reasoning "
+            f"cache): {parts}; pipeline total {stats.get('seconds_total', 0):.2f} s, "
+            f"{stats['wall']:.2f} s wall."
+        )
+    probe = startup.probe
+    if probe.get("steps"):
+        steps = ", ".join(f"{k} {v:.2f} s" for k, v in probe["steps"].items())
+        out.append(
+            f"- `natograph serve` steps, warm, in one process (bench/startup_probe.py): "
+            f"interpreter start {startup.python_start:.2f} s, {steps}; the rest up to /health "
+            "is uvicorn start-up and the first request."
+        )
+    return out
+
+
+# --------------------------------------------------------------------------------------------
+
+
+def _http(http: Any) -> list[str]:
+    lines = ["## 1. HTTP throughput and latency", ""]
+    lines += [
+        f"Dataset: the curated graph, {http.triples.get('natograph', 0):,} triples in natograph "
+        f"(ontology + data + shapes + OWL RL inferred graph, union default graph); "
+        f"rdflib-endpoint serves the same files (ontology/, data/, shapes/ Turtle plus the "
+        f"inferred triples as N-Triples): {http.triples.get('rdflib-endpoint', 0):,} triples. "
+        "Ready after: "
+        + ", ".join(f"{k} {v:.2f} s" for k, v in http.ready.items())
+        + f". natograph RSS (server + query workers): {mb(http.rss_start[0])} MiB at start, "
+        f"{mb(http.rss_end[0])} MiB at the end (per process: "
+        f"{', '.join(mb(x) for x in http.rss_end[1])} MiB); rdflib-endpoint "
+        f"{mb(http.rdflib_rss)} MiB.",
+        "",
+        "Groups: `lookup` = `ASK { <https://w3id.org/natograph/id/country/UKR> ?p ?o }`; "
+        f"`cq` = {len(http.groups.get('cq', []))} competency questions (queries/*.rq, defaults "
+        "injected as VALUES) that both systems answer, sent round-robin; `heavy` = "
+        + ", ".join(f"`{n}`" for n in http.groups.get("heavy", []))
+        + " (bench/workload.py). *cached* repeats identical texts (natograph answers from its "
+        "response cache; rdflib-endpoint reuses its parsed query); *uncached* appends a unique "
+        "`# bench request n` comment so every request is parsed and evaluated.",
+        "",
+    ]
+    if http.excluded:
+        lines += [
+            "Left out of the throughput groups (failed or too slow on one system): "
+            + "; ".join(f"`{k}` ({v})" for k, v in http.excluded.items())
+            + (f". rdflib-endpoint was restarted {http.rdflib_restarts} time(s) after a time-out "
+               "(it keeps evaluating a query after the client gives up, blocking its event loop)."
+               if http.rdflib_restarts else "."),
+            "",
+        ]  # fmt: skip
+    rows = []
+    for cell in http.cells:
+        per_req = 1000 * cell.server_cpu / cell.requests if cell.requests else math.nan
+        rows.append([
+            cell.system, cell.client, cell.group, cell.mode, str(cell.concurrency),
+            num(cell.rps), ms(cell.p50), ms(cell.p99), str(cell.requests),
+            str(cell.errors) if not cell.errors else f"**{cell.errors}** "
+            + ",".join(f"{k}x{v}" for k, v in cell.statuses.items() if k != 200),
+            num(cell.client_cpu_pct, 0), num(cell.server_cpu_pct, 0),
+            num(cell.other_cpu_pct, 0), num(cell.steal_pct, 0), num(per_req, 2),
+            cell.stopped_by,
+        ])  # fmt: skip
+    lines += table(
+        ["system", "client", "group", "mode", "c", "req/s", "p50 ms", "p99 ms", "requests",
+         "errors", "client CPU %", "server CPU %", "other CPU %", "steal %",
+         "server CPU ms/req", "ended by"],
+        rows,
+    )  # fmt: skip
+    lines += [
+        "Ratios of throughput (req/s); the floor's figure is its look-up measurement with the "
+        "same client, mode and concurrency (it answers every query alike):",
+        "",
+    ]
+    rows = []
+    for cell in http.cells:
+        if cell.system != "natograph":
+            continue
+        same = dict(group=cell.group, mode=cell.mode, concurrency=cell.concurrency,
+                    client=cell.client)  # fmt: skip
+        # The floor answers every query with the same constant: its look-up cell is the floor
+        # for every group.
+        fl = find(http.cells, system="floor", **{**same, "group": "lookup"})
+        rd = find(http.cells, system="rdflib-endpoint", **same)
+        rows.append([
+            cell.client, cell.group, cell.mode, str(cell.concurrency),
+            f"{ratio(cell.rps, fl.rps):.0%}" if fl else "-",
+            times(ratio(cell.rps, rd.rps)) if rd else "-",
+        ])  # fmt: skip
+    lines += table(
+        ["client", "group", "mode", "c", "natograph / floor", "natograph / rdflib-endpoint"], rows
+    )
+    lines += _per_query(http)
+    return lines
+
+
+def _per_query(http: Any) -> list[str]:
+    lines = [
+        "Per query: the first request of the run (answer check) and the p50 of the httpx, "
+        "uncached, c=1 measurement; `answers` compares the two systems' solutions (order-free).",
+        "",
+    ]
+    p50 = {}
+    for system in ("natograph", "rdflib-endpoint"):
+        for group in ("lookup", "cq", "heavy"):
+            cell = find(http.cells, system=system, group=group, mode="uncached", concurrency=1,
+                        client="httpx")  # fmt: skip
+            if cell is not None:
+                for name, values in cell.per_query.items():
+                    p50[(system, name)] = statistics.median(values)
+    rows = []
+    for check in http.checks:
+        ng = p50.get(("natograph", check.name), math.nan)
+        rd = p50.get(("rdflib-endpoint", check.name), math.nan)
+        notes = [x for x in (check.agreement or "same", check.values_note) if x]
+        rows.append([
+            f"`{check.name}`", check.group,
+            f"{ms(check.natograph_seconds)} ({check.natograph_size})", ms(ng),
+            f"{ms(check.rdflib_seconds)} ({check.rdflib_size})", ms(rd),
+            times(ratio(rd, ng)),
+            "; ".join(notes),
+        ])  # fmt: skip
+    slow = sorted(
+        ((v, name) for (system, name), v in p50.items() if system == "natograph"), reverse=True
+    )[:3]
+    if slow:
+        lines += [
+            "Slowest on natograph (uncached p50): "
+            + ", ".join(f"`{name}` {ms(v)} ms" for v, name in slow)
+            + ". See bench/README.md, *Findings*, for why.",
+            "",
+        ]
+    lines += table(
+        ["query", "group", "natograph first ms (answer)", "natograph p50 ms",
+         "rdflib-endpoint first ms (answer)", "rdflib-endpoint p50 ms", "rdflib/natograph",
+         "answers"],
+        rows,
+    )  # fmt: skip
+    return lines
+
+
+# --------------------------------------------------------------------------------------------
+
+
+def _aggregate_ratio(scale: Any, size: int) -> tuple[Cell, Cell] | None:
+    ng = next((r for r in scale.runs if r.system == "natograph" and r.size == size), None)
+    rd = next((r for r in scale.runs if r.system == "rdflib-endpoint" and r.size == size), None)
+    if ng is None or rd is None or "aggregate" not in ng.cells or "aggregate" not in rd.cells:
+        return None
+    return ng.cells["aggregate"], rd.cells["aggregate"]
+
+
+def _scale(scale: Any) -> list[str]:
+    lines = ["## 2. Scale curve (synthetic data)", ""]
+    lines += [
+        "bench/synthetic.py writes N-Triples shaped like the curated data (countries with en/fr "
+        "labels, sources, partnership structures, alliance and partnership memberships with "
+        "dates, suspensions, initiatives and participations, claims), using the ontology's own "
+        "terms. Each size is served with the ontology (ontology/natograph.ttl) added.",
+        "",
+    ]
+    lines += table(
+        ["target size", "triples written", "seconds", "MiB"],
+        [
+            [f"{size:,}", f"{n:,}", f"{sec:.2f}", f"{size_bytes / 2**20:.1f}"]
+            for size, (n, sec, size_bytes) in scale.generated.items()
+        ],
+    )
+    lines += [
+        "natograph rows: `python -m bench.natograph_app`, i.e. `OxigraphStore.load` of the files "
+        "followed by natograph's own serving stack (`served_from_store` + `create_app`: N-Quads "
+        "dump, 2 query worker processes, FastAPI app, uvicorn), default settings, no SHACL or "
+        "reasoning. rdflib-endpoint rows: the same files parsed into an rdflib Graph. *ready* = "
+        "process start to first 200; *load* = parsing/loading alone; RSS = server process plus its "
+        "query workers; in memory, each query worker loads its own copy of the store from the "
+        "N-Quads dump, so natograph's memory is about three copies of the data. Query p50 = "
+        "sequential (c=1) uncached requests over HTTP.",
+        "",
+    ]
+    rows = []
+    for run in scale.runs:
+        rows.append([
+            run.system, f"{run.size:,}", f"{run.triples:,}", f"{run.ready_seconds:.2f}",
+            f"{run.load_seconds:.2f}" if run.load_seconds is not None else "-",
+            f"{mb(run.rss)} ({' + '.join(mb(p) for p in run.rss_parts)})",
+            *(
+                f"{ms(run.cells[q].p50)} ({run.cells[q].requests}; {run.rows.get(q, '')})"
+                if q in run.cells else "-"
+                for q in ("lookup", "aggregate", "date-filtered")
+            ),
+            run.note,
+        ])  # fmt: skip
+    lines += table(
+        ["system", "size", "triples served", "ready s", "load s", "RSS MiB (per process)",
+         "lookup p50 ms (n; answer)", "aggregate p50 ms", "date-filtered p50 ms", "notes"],
+        rows,
+    )  # fmt: skip
+    rows = []
+    for size in sorted({r.size for r in scale.runs}):
+        pair = _aggregate_ratio(scale, size)
+        if pair is None:
+            continue
+        ng, rd = pair
+        rows.append([
+            f"{size:,}", f"{num(ng.rps, 2)}", f"{num(rd.rps, 2)}",
+            f"{ratio(ng.rps, rd.rps):,.1f}x", f"{ratio(rd.p50, ng.p50):,.1f}x",
+        ])  # fmt: skip
+    if rows:
+        lines += ["Aggregate query, natograph vs rdflib-endpoint:", ""]
+        lines += table(
+            ["size", "natograph req/s", "rdflib-endpoint req/s", "throughput ratio", "p50 ratio"],
+            rows,
+        )
+    skipped = [
+        size
+        for size in scale.generated
+        if not any(r.system == "rdflib-endpoint" and r.size == size for r in scale.runs)
+    ]
+    largest_rd = max(
+        (r for r in scale.runs if r.system == "rdflib-endpoint"), key=lambda r: r.size, default=None
+    )
+    if skipped and largest_rd is not None and "aggregate" in largest_rd.cells:
+        factor = max(skipped) / largest_rd.size
+        lines += [
+            f"rdflib-endpoint is not run at {', '.join(f'{s:,}' for s in skipped)} triples "
+            f"(--rdflib-max). Scaling its {largest_rd.size:,}-triple figures by {factor:g} "
+            f"gives about {factor * (largest_rd.load_seconds or 0):,.0f} s to parse, "
+            f"{factor * largest_rd.cells['aggregate'].p50:,.0f} s per aggregate request and "
+            f"{factor * largest_rd.rss / 2**30:,.1f} GiB of memory, at best (linear growth): "
+            "too long for this run.",
+            "",
+        ]
+    if scale.pipeline:
+        lines += [
+            "Full pipeline over the same data: `natograph serve --no-hermit --root R` where R "
+            "holds the ontology, the synthetic file as data/synthetic.ttl, an empty shapes/ (SHACL "
+            "validation then has no shapes, but still runs) and an empty reasoning cache. "
+            "The reasoner is off except where stated: owlrl's OWL 2 RL closure grows "
+            "superlinearly (about 30 s at 10,000 triples and about 270 s at 100,000 when measured "
+            "while writing this benchmark), so it is not run at larger sizes.",
+            "",
+        ]
+        rows = []
+        for item in scale.pipeline:
+            if "error" in item:
+                rows.append([f"{item['size']:,}", "on" if item["reasoner"] else "off", "failed",
+                             "-", str(item["error"])])  # fmt: skip
+                continue
+            rows.append([
+                f"{item['size']:,}", "on" if item["reasoner"] else "off",
+                f"{item['ready_seconds']:.2f}",
+                f"{mb(item['rss'])} ({' + '.join(mb(p) for p in item['rss_parts'])})",
+                str(item.get("serving", "")),
+            ])  # fmt: skip
+        lines += table(["size", "reasoner", "ready s", "RSS MiB (per process)", "log"], rows)
+    return lines
+
+
+# --------------------------------------------------------------------------------------------
+
+
+def _startup(startup: Any) -> list[str]:
+    lines = ["## 3. Start-up of the curated graph", ""]
+    lines += [
+        "`natograph serve --port P` (default: HermiT on) and `natograph serve --port P "
+        "--no-hermit`, from process start until /health answers 200. *cold* = "
+        "NATOGRAPH_CACHE_DIR pointing at an empty folder (owlrl and HermiT run); *warm* = the "
+        f"same folder afterwards (their results are read back). Interpreter start alone "
+        f"(`python -c pass`): {startup.python_start:.2f} s. "
+        f"RSS after start: {mb(startup.rss)} MiB.",
+        "",
+    ]
+    rows = []
+    for variant, values in startup.runs.items():
+        rows.append([
+            variant, str(len(values)), f"{statistics.median(values):.2f}",
+            f"{min(values):.2f}", f"{max(values):.2f}",
+            verdict(statistics.median(values) < STARTUP_TARGET),
+        ])  # fmt: skip
+    lines += table(["variant", "runs", "median s", "min s", "max s", "< 3 s"], rows)
+    keys = [
+        ("parse", "seconds_parse"),
+        ("SHACL", "seconds_shacl"),
+        ("OWL RL (owlrl)", "seconds_owlrl"),
+        ("HermiT", "seconds_hermit"),
+        ("pipeline total", "seconds_total"),
+        ("`natograph check` wall (incl. interpreter and imports)", "wall"),
+    ]
+    cold, warm = startup.check.get("cold", {}), startup.check.get("warm", {})
+    rows = [[name, _seconds(cold.get(key)), _seconds(warm.get(key))] for name, key in keys]
+    lines += ["`natograph check --format json` stats (seconds):", ""]
+    lines += table(["step", "cold", "warm"], rows)
+    if startup.probe.get("steps"):
+        rows = [[k, f"{v:.3f}"] for k, v in startup.probe["steps"].items()]
+        rows.append(["probe wall (incl. interpreter)", f"{startup.probe['wall']:.3f}"])
+        lines += [
+            "Steps of `natograph serve` before uvicorn listens, warm, timed in one process "
+            "(bench/startup_probe.py, HermiT on):",
+            "",
+        ]
+        lines += table(["step", "seconds"], rows)
+    return lines
+
+
+def _seconds(value: object) -> str:
+    return f"{value:.3f}" if isinstance(value, int | float) else "-"
