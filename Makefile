@@ -23,15 +23,16 @@ run: setup ## Main job: build the graph and serve it (SPARQL, UI) on http://127.
 test: setup browser lint typecheck fmt-check pytest ## Whole test suite: lint, types, Turtle formatting, pytest
 
 lint: setup ## ruff lint and format check
-	$(BIN)/ruff check src tests
-	$(BIN)/ruff format --check src tests
+	$(BIN)/ruff check src tests bench
+	$(BIN)/ruff format --check src tests bench
 
 format: setup ## Apply ruff formatting and canonical Turtle formatting
-	$(BIN)/ruff format src tests
+	$(BIN)/ruff format src tests bench
 	$(BIN)/natograph fmt
 
-typecheck: setup ## mypy --strict on the package
+typecheck: setup ## mypy --strict on the package and the benchmarks
 	$(BIN)/mypy
+	$(BIN)/mypy --strict bench
 
 fmt-check: setup ## Fail if a Turtle file is not in canonical form
 	$(BIN)/natograph fmt --check

@@ -43,9 +43,14 @@ class ServedGraph:
     """Named graph IRI -> number of triples."""
     examples: list[CompetencyQuestion] = field(default_factory=list)
     build: Build | None = None
+    dump: Path | None = None
+    """The N-Quads file the workers loaded (memory store): removed on close."""
 
     def close(self) -> None:
+        """Stop the workers and remove the dump (atexit alone misses uvicorn's SIGTERM exit)."""
         self.executor.close()
+        if self.dump is not None:
+            self.dump.unlink(missing_ok=True)
 
 
 def serve_graph(settings: Settings) -> ServedGraph:
@@ -61,11 +66,13 @@ def served_from_store(
     inputs = [p.path for p in build.files()] if build is not None else []
     version = content_key("dataset", inputs) if inputs else _store_version(store)
     modified = max((p.stat().st_mtime for p in inputs), default=datetime.now(UTC).timestamp())
+    dump = None
     if settings.store is not None:
         store.flush()
         source = StoreSource(store=settings.store)
     else:
-        source = StoreSource(dump=_dump(store))
+        dump = _dump(store)
+        source = StoreSource(dump=dump)
     pool = QueryPool(source, settings.query_workers, settings.max_queue, settings.isolate_network)
     pool.start()
     graphs = {g: store.count(g) for g in store.graphs()}
@@ -77,6 +84,7 @@ def served_from_store(
         graphs=graphs,
         examples=competency_questions(settings.queries_dir),
         build=build,
+        dump=dump,
     )
 
 
