@@ -29,9 +29,10 @@ _STRINGS = (
     r"|'(?:[^'\\\n\r]|\\.)*'"
 )
 _IRI = r'<(?:[^<>"{}|^`\\\x00-\x20]|\\u[0-9A-Fa-f]{4}|\\U[0-9A-Fa-f]{8})*>'
-_LEXEMES = re.compile(
-    _STRINGS + "|" + _IRI + r"|#[^\n\r]*" + r"|\\[_~.\-!$&'()*+,;=/?#@%]", re.DOTALL
-)
+SKIPPED = _STRINGS + "|" + _IRI + r"|#[^\n\r]*"
+"""Strings, IRIs and comments, as Oxigraph lexes them: text in which no keyword or variable
+occurs (a regular-expression source, for other tokenisers to build on)."""
+_LEXEMES = re.compile(SKIPPED + r"|\\[_~.\-!$&'()*+,;=/?#@%]", re.DOTALL)
 # Oxigraph reads `SERVICE:x` and `1.SERVICE` as the keyword, so only what makes the word part of
 # a name (a letter or `_` before or after, `?`/`$` of a variable, `:` of ex:Service) rules a
 # match out; a false alarm merely refuses the query.

@@ -24,7 +24,14 @@ from markupsafe import Markup
 from natograph import __version__
 from natograph.namespaces import PREFIXES
 from natograph.settings import Settings
-from natograph.sparql import CompetencyQuestion, Parameter, QueryRejected, expand, typed_value
+from natograph.sparql import (
+    SKIPPED,
+    CompetencyQuestion,
+    Parameter,
+    QueryRejected,
+    expand,
+    typed_value,
+)
 from natograph.web.served import ServedGraph
 
 log = logging.getLogger("natograph.web")
@@ -118,12 +125,10 @@ ENV = _environment()
 # which value was written in and that it can be edited. tests/test_ui.py checks that each such
 # text gives exactly the rows of the query file run with its default substitutions.
 
-_STRING = (
-    r'"""(?:[^"\\]|\\.|"(?!""))*"""|\'\'\'(?:[^\'\\]|\\.|\'(?!\'\'))*\'\'\''
-    r'|"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\''
-)
+# Strings, IRIs and comments are lexed as in the SERVICE check (sparql.SKIPPED), so both agree
+# with Oxigraph on where code ends and text begins.
 _TOKEN = re.compile(
-    rf"(?P<skip>{_STRING}|<[^<>\"{{}}|^`\\\s]*>|#[^\n]*)"
+    rf"(?P<skip>{SKIPPED})"
     r"|(?P<var>[?$][A-Za-z0-9_\u00b7\u00c0-\uffff]+)"
     r"|(?P<pname>(?:[A-Za-z][\w.-]*)?:[\w.%\\-]*)"  # prefixed names are never keywords
     r"|(?P<word>[A-Za-z_][A-Za-z0-9_-]*)"
