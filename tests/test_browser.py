@@ -94,7 +94,7 @@ def session(browser: Browser, live_server: str) -> Iterator[Session]:
 
 def _open(session: Session) -> float:
     started = time.perf_counter()
-    session.page.goto(session.origin + "/")
+    session.page.goto(session.origin + "/query")
     session.page.wait_for_selector(".yasgui .CodeMirror")
     session.page.wait_for_selector("html.yasgui-ready")
     return time.perf_counter() - started

@@ -120,7 +120,7 @@ def parse(html: str) -> Page:
 
 @pytest.fixture(scope="module")
 def page(client: TestClient) -> tuple[str, dict[str, str]]:
-    response = client.get("/")
+    response = client.get("/query")
     assert response.status_code == 200, response.text
     return response.text, dict(response.headers)
 

@@ -33,8 +33,9 @@ class GraphStore(Protocol):
     ) -> QueryResult:
         """Run a read-only query over the union of the graphs (less the inferred one if asked)."""
 
-    def describe(self, iri: str) -> list[ox.Triple]:
-        """The triples about one resource, for dereferencing."""
+    def describe(self, iri: str) -> list[ox.Quad]:
+        """The resource's own triples and their blank-node closure (its Concise Bounded
+        Description), each in its named graph; a remote engine answers SPARQL DESCRIBE."""
 
     def graphs(self) -> list[str]:
         """The named graphs, by IRI."""
@@ -79,12 +80,20 @@ class OxigraphStore:
             substitutions=subs or None,
         )
 
-    def describe(self, iri: str) -> list[ox.Triple]:
-        node = ox.NamedNode(iri)
-        return [
-            ox.Triple(q.subject, q.predicate, q.object)
-            for q in self._store.quads_for_pattern(node, None, None, None)
-        ]
+    def describe(self, iri: str) -> list[ox.Quad]:
+        found: dict[ox.Quad, None] = {}
+        pending: list[ox.NamedNode | ox.BlankNode] = [ox.NamedNode(iri)]
+        visited: set[ox.NamedNode | ox.BlankNode] = set()
+        while pending:
+            subject = pending.pop()
+            if subject in visited:
+                continue
+            visited.add(subject)
+            for quad in self._store.quads_for_pattern(subject, None, None, None):
+                found.setdefault(quad, None)
+                if isinstance(quad.object, ox.BlankNode):
+                    pending.append(quad.object)
+        return list(found)
 
     def count(self, graph: str) -> int:
         """Triples in one named graph (counted by the engine, not in Python)."""

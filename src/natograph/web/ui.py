@@ -1,4 +1,4 @@
-"""The query page at `/`: YASGUI over the server's own /sparql, with the competency questions.
+"""The query page at `/query`: YASGUI over the server's own /sparql, with the competency questions.
 
 Everything the page needs is served from the package (`natograph/static/`, YASGUI vendored by
 `scripts/vendor-yasgui.sh`): the page loads nothing from another origin, and its
@@ -363,7 +363,7 @@ def render_page(context: dict[str, Any]) -> str:
 
 
 def ui_router(served: ServedGraph, settings: Settings) -> APIRouter:
-    """The query page at `/` and the static files it uses at `/static/...`.
+    """The query page at `/query` and the static files it uses at `/static/...`.
 
     `settings` is taken for the same signature as `sparql_router`; the page needs none yet.
     """
@@ -371,7 +371,7 @@ def ui_router(served: ServedGraph, settings: Settings) -> APIRouter:
     examples = [example(cq) for cq in served.examples]
     triples = sum(served.graphs.values())
 
-    @router.get("/", response_class=HTMLResponse, summary="Query page (YASGUI and examples)")
+    @router.get("/query", response_class=HTMLResponse, summary="Query page (YASGUI and examples)")
     async def index(request: Request) -> Response:
         endpoint_url = str(request.base_url) + "sparql"
         html = render_page(page_context(examples, endpoint_url, triples, len(served.graphs)))

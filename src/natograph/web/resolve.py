@@ -1,0 +1,156 @@
+"""Which resource a local path names, and what its documents contain.
+
+Most IRIs are things in the graph, described by natograph.describe. A few are special: the
+namespace root (the landing page), the dataset (its VoID/DCAT description), the ontology (whose
+data document is the whole ontology, so that Protégé or owlready2 can open it by IRI, including by
+its version IRI) and the named graphs (described by their size and dump).
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Literal as Kind
+
+import pyoxigraph as ox
+from rdflib import Graph
+
+from natograph.describe import Description, describe
+from natograph.namespaces import GRAPH_DATA, GRAPH_ONTOLOGY, ONTOLOGY_IRI, PREFIXES
+from natograph.parse import from_rdflib
+from natograph.web.served import ServedGraph
+
+
+@dataclass(frozen=True)
+class Resource:
+    iri: str
+    kind: Kind["landing", "dataset", "ontology", "graph", "thing"]
+
+    def document_name(self, thing_path: str) -> str:
+        """The relative name its documents share: `UKR` for `id/country/UKR` (`dataset` at root)."""
+        if self.kind == "landing":
+            return "dataset"
+        return thing_path.rsplit("/", 1)[-1]
+
+
+DatasetDescriber = Callable[[], Graph]
+
+
+class Resolver:
+    def __init__(
+        self,
+        served: ServedGraph,
+        base: str,
+        dataset: DatasetDescriber,
+        jsonld: Callable[[list[ox.Triple], str], bytes],
+    ) -> None:
+        self.served = served
+        self.base = base
+        self.prefixes = dict(PREFIXES)
+        self._dataset = dataset
+        self._jsonld = jsonld
+        self._versions = self._ontology_versions()
+        self._known: list[str] | None = None
+        self._lock = threading.Lock()
+
+    # --- Which resource ---------------------------------------------------------------------
+
+    def resolve(self, thing_path: str) -> Resource | None:
+        iri = self.base + thing_path
+        if thing_path == "":
+            return Resource(iri, "landing")
+        if thing_path == "dataset":
+            return Resource(iri, "dataset")
+        if iri == str(ONTOLOGY_IRI) or iri in self._versions:
+            return Resource(iri, "ontology")
+        if iri in self.served.graphs:
+            return Resource(iri, "graph")
+        try:
+            node = ox.NamedNode(iri)
+        except ValueError:
+            return None
+        asked = self.served.store.query(
+            f"ASK {{ {{ {node} ?p ?o }} UNION {{ ?s ?p {node} }} UNION {{ ?s {node} ?o }} }}"
+        )
+        return Resource(iri, "thing") if bool(asked) else None
+
+    def known_iris(self) -> list[str]:
+        """Every IRI under the base that is the subject of a triple (for 404 suggestions)."""
+        with self._lock:
+            if self._known is None:
+                result = self.served.store.query(
+                    "SELECT DISTINCT ?s WHERE { ?s ?p ?o "
+                    f'FILTER(isIRI(?s) && STRSTARTS(STR(?s), "{self.base}")) }}'
+                )
+                assert isinstance(result, ox.QuerySolutions)
+                self._known = sorted(row[0].value for row in result)
+            return self._known
+
+    # --- What its documents say -------------------------------------------------------------
+
+    def description(self, resource: Resource) -> Description:
+        if resource.kind in ("landing", "dataset"):
+            return _from_graph(self.base + "dataset", self._dataset())
+        if resource.kind == "graph":
+            return _from_graph(resource.iri, self._graph_description(resource.iri))
+        iri = str(ONTOLOGY_IRI) if resource.kind == "ontology" else resource.iri
+        return describe(self.served.store, iri)
+
+    def triples(
+        self, resource: Resource, description: Description, inferred: bool
+    ) -> list[ox.Triple]:
+        if resource.kind == "ontology":
+            return [ox.Triple(q.subject, q.predicate, q.object) for q in self._ontology_quads()]
+        return description.triples(inferred)
+
+    def quads(self, resource: Resource, description: Description, inferred: bool) -> list[ox.Quad]:
+        if resource.kind == "ontology":
+            return self._ontology_quads()
+        return description.quads_for(inferred)
+
+    def jsonld(self, triples: list[ox.Triple], context_url: str) -> bytes:
+        return self._jsonld(triples, context_url)
+
+    def _ontology_quads(self) -> list[ox.Quad]:
+        result = self.served.store.query(
+            f"SELECT ?s ?p ?o WHERE {{ GRAPH <{GRAPH_ONTOLOGY}> {{ ?s ?p ?o }} }}"
+        )
+        assert isinstance(result, ox.QuerySolutions)
+        graph = ox.NamedNode(str(GRAPH_ONTOLOGY))
+        return sorted((ox.Quad(s, p, o, graph) for s, p, o in result), key=str)
+
+    def _ontology_versions(self) -> set[str]:
+        result = self.served.store.query(
+            f"SELECT ?v WHERE {{ <{ONTOLOGY_IRI}> owl:versionIRI ?v }}"
+        )
+        assert isinstance(result, ox.QuerySolutions)
+        return {row[0].value for row in result}
+
+    def _graph_description(self, iri: str) -> Graph:
+        from rdflib import Literal, Namespace, URIRef
+        from rdflib.namespace import DCTERMS, RDF, RDFS, XSD
+
+        sd = Namespace("http://www.w3.org/ns/sparql-service-description#")
+        void = Namespace("http://rdfs.org/ns/void#")
+        graph = Graph()
+        node = URIRef(iri)
+        name = iri.rsplit("/", 1)[-1]
+        graph.add((node, RDF.type, sd.NamedGraph))
+        graph.add((node, RDF.type, void.Dataset))
+        graph.add((node, RDFS.label, Literal(f"natograph {name} graph", lang="en")))
+        graph.add((node, RDFS.label, Literal(f"graphe « {name} » de natograph", lang="fr")))
+        graph.add((node, sd.name, node))
+        graph.add((node, DCTERMS.isPartOf, URIRef(self.base + "dataset")))
+        count = self.served.graphs.get(iri, 0)
+        graph.add((node, void.triples, Literal(count, datatype=XSD.integer)))
+        graph.add((node, void.sparqlEndpoint, URIRef(self.base + "sparql")))
+        graph.add((node, void.dataDump, URIRef(self.base + "dist/natograph.nq.gz")))
+        return graph
+
+
+def _from_graph(iri: str, graph: Graph) -> Description:
+    """A Description of a small generated graph (all of it, in the data graph)."""
+    target = ox.NamedNode(str(GRAPH_DATA))
+    quads = [ox.Quad(t.subject, t.predicate, t.object, target) for t in from_rdflib(graph)]
+    return Description(iri=iri, quads=quads)

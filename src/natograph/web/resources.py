@@ -1,0 +1,268 @@
+"""Dereferencing: every IRI under the base answers, for people (HTML) and machines (RDF).
+
+Follows "Cool URIs for the Semantic Web" (W3C Note, 2008), 303 pattern: a request for a thing's
+IRI is answered 303 See Other to a document about it, chosen by content negotiation, whose URL is
+the thing's path plus an extension (natograph.documents). Documents answer 200 with
+`Link: rel="alternate"` headers naming the other formats, `Vary`, an ETag and CORS (middleware).
+
+The router maps its own paths onto the base IRI (Settings.base_iri), so a server on localhost
+returns triples about `https://w3id.org/natograph/...` IRIs, and links between pages stay on the
+server that answered (they are relative).
+"""
+
+from __future__ import annotations
+
+import difflib
+import hashlib
+from collections import OrderedDict
+from collections.abc import Callable
+from dataclasses import dataclass
+from urllib.parse import parse_qsl
+
+import pyoxigraph as ox
+from fastapi import APIRouter, Request, Response
+from starlette.concurrency import run_in_threadpool
+
+from natograph import results_io
+from natograph.describe import Description
+from natograph.documents import (
+    BY_EXTENSION,
+    FORMATS,
+    MEDIA_TYPE_ALIASES,
+    DocumentFormat,
+    split_document,
+)
+from natograph.i18n import LANGUAGES, negotiate_language
+from natograph.negotiate import choose
+from natograph.web.iri_paths import BadPath, local_path
+from natograph.web.rdf import content_type
+from natograph.web.resolve import Resolver, Resource
+from natograph.web.served import ServedGraph
+
+_OFFERED = [f.media_type for f in FORMATS] + list(MEDIA_TYPE_ALIASES)
+_PLAIN = "text/plain; charset=utf-8"
+MAX_PATH = 2048
+
+
+@dataclass(frozen=True)
+class Options:
+    """What, besides the path and format, changes a document."""
+
+    lang: str
+    explicit_lang: bool
+    inferred: bool
+
+
+class DocumentCache:
+    """A bounded LRU of rendered documents: the dataset is read-only while the server runs."""
+
+    def __init__(self, max_bytes: int) -> None:
+        self.max_bytes = max_bytes
+        self.size = 0
+        self._items: OrderedDict[tuple[object, ...], bytes] = OrderedDict()
+
+    def get_or_make(self, key: tuple[object, ...], make: Callable[[], bytes]) -> bytes:
+        body = self._items.get(key)
+        if body is not None:
+            self._items.move_to_end(key)
+            return body
+        body = make()
+        if len(body) <= self.max_bytes // 8:
+            self._items[key] = body
+            self.size += len(body)
+            while self.size > self.max_bytes and self._items:
+                self.size -= len(self._items.popitem(last=False)[1])
+        return body
+
+
+@dataclass(frozen=True)
+class Pages:
+    """The HTML side, kept behind plain callables so the router does not depend on templates."""
+
+    resource: Callable[[Resource, Description, str, Options], str]
+    """(resource, description, document path, options) -> the page about a resource."""
+    landing: Callable[[str, Options], str]
+    """(document path, options) -> the landing page (dataset overview)."""
+    not_found: Callable[[str, str, list[str], Options], str]
+    """(requested IRI, local path, suggested IRIs, options) -> the 404 page."""
+
+
+def resources_router(served: ServedGraph, resolver: Resolver, pages: Pages) -> APIRouter:
+    """The catch-all route for dereferencing; include it after every other router."""
+    router = APIRouter()
+    cache = DocumentCache(64_000_000)
+
+    @router.api_route("/{_path:path}", methods=["GET", "HEAD"], include_in_schema=False)
+    async def dereference(request: Request, _path: str) -> Response:
+        try:
+            path = local_path(request.scope.get("raw_path") or request.url.path.encode(), MAX_PATH)
+        except BadPath as err:
+            return Response(f"Bad request: {err}.\n", status_code=400, media_type=_PLAIN)
+        except ValueError as err:
+            return Response(f"{err}.\n", status_code=414, media_type=_PLAIN)
+        options, problem = _options(request)
+        if problem is not None:
+            return Response(problem, status_code=400, media_type=_PLAIN)
+        thing_path, fmt = split_document(path)
+        resource = await run_in_threadpool(resolver.resolve, thing_path)
+        if resource is None:
+            return await run_in_threadpool(_not_found, request, path, options)
+        if fmt is None:
+            if resource.kind == "landing" and _prefers_html(request):
+                return await _document(request, resource, "", BY_EXTENSION[".html"], options)
+            return _see_other(request, resource, thing_path)
+        return await _document(request, resource, path, fmt, options)
+
+    async def _document(
+        request: Request, resource: Resource, path: str, fmt: DocumentFormat, options: Options
+    ) -> Response:
+        etag = _etag(served.version, path, options)
+        headers = {
+            "ETag": etag,
+            "Vary": "Accept, Accept-Language" if fmt.extension == ".html" else "Accept",
+            "Link": _links(path, resource, fmt),
+            "Cache-Control": "public, max-age=3600",
+        }
+        if fmt.extension == ".html":
+            headers["Content-Language"] = options.lang
+        if _matches(request.headers.get("if-none-match"), etag):
+            return Response(status_code=304, headers=headers)
+
+        def make() -> bytes:
+            if resource.kind == "landing" and fmt.extension == ".html":
+                return pages.landing(path, options).encode("utf-8")
+            description = resolver.description(resource)
+            if fmt.rdf:
+                context_url = str(request.base_url) + "context.jsonld"
+                return _rdf(resolver, resource, description, fmt, options, context_url)
+            return pages.resource(resource, description, path, options).encode("utf-8")
+
+        body = await run_in_threadpool(cache.get_or_make, (path, fmt.extension, options), make)
+        return Response(body, media_type=content_type(fmt.media_type), headers=headers)
+
+    def _not_found(request: Request, path: str, options: Options) -> Response:
+        thing_path, _ = split_document(path)
+        iri = resolver.base + thing_path
+        suggestions = close_matches(iri, resolver.known_iris())
+        headers = {"Vary": "Accept, Accept-Language", "Cache-Control": "no-cache"}
+        if _prefers_html(request):
+            body = pages.not_found(iri, path, suggestions, options)
+            headers["Content-Language"] = options.lang
+            return Response(
+                body, status_code=404, media_type="text/html; charset=utf-8", headers=headers
+            )
+        lines = [f"Not found: natograph has no resource {iri}."]
+        if suggestions:
+            lines += ["Did you mean:", *(f"  {s}" for s in suggestions)]
+        lines.append("Browse from the landing page (/) or ask the SPARQL endpoint (/sparql).")
+        return Response(
+            "\n".join(lines) + "\n", status_code=404, media_type=_PLAIN, headers=headers
+        )
+
+    return router
+
+
+def close_matches(iri: str, known: list[str], limit: int = 5) -> list[str]:
+    """The known IRIs closest to a mistyped one (same namespace first)."""
+    namespace = iri.rsplit("/", 1)[0] + "/"
+    same = [k for k in known if k.startswith(namespace)]
+    found = difflib.get_close_matches(iri, same, n=limit, cutoff=0.75)
+    if len(found) < limit:
+        others = difflib.get_close_matches(iri, known, n=limit, cutoff=0.8)
+        found += [o for o in others if o not in found][: limit - len(found)]
+    return found
+
+
+def _prefers_html(request: Request) -> bool:
+    """Whether HTML is what the client wants most among everything a path can answer with."""
+    return choose(request.headers.get("accept"), _OFFERED) in ("text/html", "application/xhtml+xml")
+
+
+def _options(request: Request) -> tuple[Options, str | None]:
+    params = dict(parse_qsl(request.url.query, keep_blank_values=True))
+    explicit = params.get("lang")
+    if explicit is not None and explicit not in LANGUAGES:
+        return (
+            _default_options(),
+            f"Unknown language {explicit!r}: use one of {', '.join(LANGUAGES)}.\n",
+        )
+    inferred = params.get("inferred", "true").lower()
+    if inferred not in ("true", "false"):
+        return _default_options(), f"inferred={inferred!r}: use inferred=true or inferred=false.\n"
+    lang = explicit or negotiate_language(request.headers.get("accept-language"))
+    return Options(lang, explicit is not None, inferred == "true"), None
+
+
+def _default_options() -> Options:
+    return Options(LANGUAGES[0], False, True)
+
+
+def _see_other(request: Request, resource: Resource, thing_path: str) -> Response:
+    """303 to the document the Accept header prefers (HTML for browsers and `*/*`)."""
+    chosen = choose(request.headers.get("accept"), _OFFERED)
+    if chosen is None:
+        offered = ", ".join(f.media_type for f in FORMATS)
+        return Response(
+            f"None of the accepted media types describes {resource.iri}.\nOffered: {offered}\n",
+            status_code=406,
+            media_type=_PLAIN,
+            headers={"Vary": "Accept", "Link": _links(thing_path, resource, None)},
+        )
+    fmt = BY_EXTENSION_OF_TYPE[MEDIA_TYPE_ALIASES.get(chosen, chosen)]
+    name = resource.document_name(thing_path)
+    location = name + fmt.extension + (f"?{request.url.query}" if request.url.query else "")
+    return Response(
+        f"See {location}\n",
+        status_code=303,
+        media_type=_PLAIN,
+        headers={
+            "Location": location,
+            "Vary": "Accept",
+            "Link": _links(thing_path, resource, None),
+            "Cache-Control": "public, max-age=3600",
+        },
+    )
+
+
+BY_EXTENSION_OF_TYPE = {f.media_type: f for f in FORMATS}
+
+
+def _links(path: str, resource: Resource, current: DocumentFormat | None) -> str:
+    """`Link` header: the thing (rel=describes, on documents) and every other representation."""
+    thing_path, _ = split_document(path)
+    name = resource.document_name(thing_path)
+    links = [] if current is None else [f'<{resource.iri}>; rel="describes"']
+    for fmt in FORMATS:
+        if fmt is not current:
+            rel = "alternate" if current is not None else "describedby"
+            links.append(f'<{name}{fmt.extension}>; rel="{rel}"; type="{fmt.media_type}"')
+    return ", ".join(links)
+
+
+def _etag(version: str, path: str, options: Options) -> str:
+    digest = hashlib.sha256(f"{version}|{path}|{options}".encode()).hexdigest()[:20]
+    return f'"{digest}"'
+
+
+def _matches(header: str | None, etag: str) -> bool:
+    if header is None:
+        return False
+    tags = [t.strip().removeprefix("W/") for t in header.split(",")]
+    return "*" in tags or etag in tags
+
+
+def _rdf(
+    resolver: Resolver,
+    resource: Resource,
+    description: Description,
+    fmt: DocumentFormat,
+    options: Options,
+    context_url: str,
+) -> bytes:
+    if fmt.extension == ".trig":
+        quads = resolver.quads(resource, description, options.inferred)
+        return ox.serialize(quads, format=ox.RdfFormat.TRIG, prefixes=resolver.prefixes) or b""
+    triples = resolver.triples(resource, description, options.inferred)
+    if fmt.extension == ".jsonld":
+        return resolver.jsonld(triples, context_url)
+    return results_io.triples(triples, fmt.media_type)
