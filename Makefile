@@ -4,7 +4,7 @@ BIN := $(VENV)/bin
 PYTHON ?= python3
 
 .DEFAULT_GOAL := help
-.PHONY: help setup run test check lint format typecheck pytest fmt-check browser bench clean
+.PHONY: help setup run test check lint format typecheck pytest fmt-check browser apache bench clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-12s %s\n", $$1, $$2}'
@@ -20,7 +20,7 @@ $(VENV)/.installed: pyproject.toml
 run: setup ## Main job: build the graph and serve it (SPARQL, UI) on http://127.0.0.1:8000/
 	$(BIN)/natograph serve
 
-test: setup browser lint typecheck fmt-check pytest ## Whole test suite: lint, types, Turtle formatting, pytest
+test: setup browser apache lint typecheck fmt-check pytest ## Whole test suite: lint, types, Turtle formatting, pytest
 
 lint: setup ## ruff lint and format check
 	$(BIN)/ruff check src tests bench
@@ -47,6 +47,11 @@ browser: ## Install Debian's Chromium for the browser tests (as root, once)
 	@command -v chromium >/dev/null 2>&1 || { \
 		echo "installing chromium for the browser tests"; \
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
+
+apache: ## Install Debian's Apache httpd for the w3id.org redirect tests (as root, once)
+	@test -x /usr/sbin/apache2 || { \
+		echo "installing apache2-bin for the w3id.org redirect tests"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq apache2-bin >/dev/null; }
 
 bench: setup ## Run the benchmarks and rewrite bench/results.md
 	$(BIN)/python -m bench.run

@@ -45,6 +45,9 @@ MEDIA_TYPE_ALIASES = {
 }
 """Types some clients send for one of ours; offered after the real ones."""
 
+OFFERED: list[str] = [f.media_type for f in FORMATS] + list(MEDIA_TYPE_ALIASES)
+"""Everything a thing's IRI can be negotiated to, in the server's order of preference."""
+
 SERVED_PATHS = (
     "sparql",
     "query",

@@ -29,6 +29,7 @@ from natograph.documents import (
     BY_EXTENSION,
     FORMATS,
     MEDIA_TYPE_ALIASES,
+    OFFERED,
     DocumentFormat,
     split_document,
 )
@@ -39,7 +40,6 @@ from natograph.web.rdf import content_type
 from natograph.web.resolve import Resolver, Resource
 from natograph.web.served import ServedGraph
 
-_OFFERED = [f.media_type for f in FORMATS] + list(MEDIA_TYPE_ALIASES)
 _PLAIN = "text/plain; charset=utf-8"
 MAX_PATH = 2048
 
@@ -175,7 +175,7 @@ def close_matches(iri: str, known: list[str], limit: int = 5) -> list[str]:
 
 def _prefers_html(request: Request) -> bool:
     """Whether HTML is what the client wants most among everything a path can answer with."""
-    return choose(request.headers.get("accept"), _OFFERED) in ("text/html", "application/xhtml+xml")
+    return choose(request.headers.get("accept"), OFFERED) in ("text/html", "application/xhtml+xml")
 
 
 def _options(request: Request) -> tuple[Options, str | None]:
@@ -199,7 +199,7 @@ def _default_options() -> Options:
 
 def _see_other(request: Request, resource: Resource, thing_path: str) -> Response:
     """303 to the document the Accept header prefers (HTML for browsers and `*/*`)."""
-    chosen = choose(request.headers.get("accept"), _OFFERED)
+    chosen = choose(request.headers.get("accept"), OFFERED)
     if chosen is None:
         offered = ", ".join(f.media_type for f in FORMATS)
         return Response(
