@@ -1,0 +1,75 @@
+"""The published JSON-LD context, at `/context.jsonld` (publicly `<base IRI>context.jsonld`).
+
+Every JSON-LD document natograph writes names this URL instead of carrying its context inline,
+so JSON-LD processors fetch it, often cross-origin and often: it is computed once when the app
+starts (the served graph does not change while it runs) and answered with an ETag so that a
+processor's cached copy is revalidated for the price of a 304.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from typing import Any
+
+from fastapi import APIRouter, Request, Response
+
+from natograph.jsonld import CONTEXT_PATH, context, to_bytes
+from natograph.store import GraphStore
+from natograph.web.served import ServedGraph
+
+MEDIA_TYPE = "application/ld+json"
+CACHE_CONTROL = "public, max-age=3600"
+"""An hour: the URL is not versioned, and a processor holding a stale context after an ontology
+change would silently drop the new keys."""
+
+
+@dataclass(frozen=True)
+class PublishedContext:
+    document: dict[str, Any]
+    body: bytes
+    etag: str
+
+    @classmethod
+    def of(cls, store: GraphStore) -> PublishedContext:
+        document = context(store)
+        body = to_bytes(document)
+        # Weak: the gzip middleware sends other bytes for the same representation.
+        etag = 'W/"' + hashlib.sha256(body).hexdigest()[:32] + '"'
+        return cls(document, body, etag)
+
+
+def context_router(served: ServedGraph) -> APIRouter:
+    """GET and HEAD `/context.jsonld` over the context of `served`'s store."""
+    published = PublishedContext.of(served.store)
+    router = APIRouter()
+
+    async def get(request: Request) -> Response:
+        return _answer(request, published, head=False)
+
+    async def head(request: Request) -> Response:
+        return _answer(request, published, head=True)
+
+    path = "/" + CONTEXT_PATH
+    summary = "The JSON-LD context that natograph's JSON-LD documents refer to"
+    router.add_api_route(path, get, methods=["GET"], summary=summary, response_class=Response)
+    router.add_api_route(path, head, methods=["HEAD"], include_in_schema=False)
+    return router
+
+
+def _answer(request: Request, published: PublishedContext, *, head: bool) -> Response:
+    headers = {"ETag": published.etag, "Cache-Control": CACHE_CONTROL}
+    if _matches(request.headers.get("if-none-match"), published.etag):
+        return Response(status_code=304, headers=headers)
+    if head:
+        headers["Content-Length"] = str(len(published.body))
+        return Response(media_type=MEDIA_TYPE, headers=headers)
+    return Response(published.body, media_type=MEDIA_TYPE, headers=headers)
+
+
+def _matches(header: str | None, etag: str) -> bool:
+    """If-None-Match uses the weak comparison: `W/"x"` and `"x"` match each other."""
+    if header is None:
+        return False
+    tags = {tag.strip().removeprefix("W/") for tag in header.split(",")}
+    return "*" in tags or etag.removeprefix("W/") in tags
