@@ -1,18 +1,15 @@
-"""The SPARQL 1.1 Service Description and the VoID description of the dataset."""
+"""The SPARQL 1.1 Service Description, and the dataset's VoID as this server serves it."""
 
 from __future__ import annotations
 
 from rdflib import RDF, BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, XSD
 
-from natograph import __version__
-from natograph.namespaces import GRAPH_INFERRED, NGO, PREFIXES
+from natograph.dataset import FORMATS, VOID
 from natograph.results_io import GRAPH_TYPES, SELECT_TYPES
 from natograph.web.served import ServedGraph
 
 SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
-VOID = Namespace("http://rdfs.org/ns/void#")
-FORMATS = Namespace("http://www.w3.org/ns/formats/")
 
 _FORMAT_IRIS = {
     "application/sparql-results+json": FORMATS.SPARQL_Results_JSON,
@@ -26,7 +23,6 @@ _FORMAT_IRIS = {
     "application/n-quads": FORMATS["N-Quads"],
     "application/trig": FORMATS.TriG,
 }
-LICENCE = URIRef("https://creativecommons.org/licenses/by/4.0/")
 
 
 def _bind(graph: Graph) -> Graph:
@@ -73,57 +69,19 @@ def service_description(served: ServedGraph, endpoint: str) -> Graph:
     return g
 
 
-def void_description(served: ServedGraph, base_url: str, sparql_url: str) -> Graph:
-    """A VoID dataset description with one subset per named graph."""
+def void_description(dataset: Graph, sparql_url: str) -> Graph:
+    """The dataset description (dataset.dataset_description) as `/.well-known/void` serves it.
+
+    The description names the permanent endpoint `<base>sparql`; here void:sparqlEndpoint is the
+    endpoint this server answers at (the URL the client used), as in the Service Description, so
+    a client that found the server by its host can query it without leaving it.
+    """
     g = _bind(Graph())
-    dataset = URIRef(PREFIXES["ng"].rsplit("id/", 1)[0] + "dataset")
-    g.add((dataset, RDF.type, VOID.Dataset))
-    g.add((dataset, DCTERMS.title, Literal("natograph: NATO's partnerships", lang="en")))
-    g.add(
-        (
-            dataset,
-            DCTERMS.description,
-            Literal(
-                "A knowledge graph of NATO's partnerships: partners, frameworks, special "
-                "structures, initiatives, programmes, summits and documents, with dated, sourced "
-                "memberships.",
-                lang="en",
-            ),
-        )
-    )
-    g.add((dataset, DCTERMS.license, LICENCE))
-    g.add((dataset, DCTERMS.modified, Literal(served.modified.date(), datatype=XSD.date)))
-    g.add((dataset, URIRef("http://www.w3.org/2002/07/owl#versionInfo"), Literal(__version__)))
-    g.add((dataset, VOID.sparqlEndpoint, URIRef(sparql_url)))
-    g.add((dataset, VOID.uriSpace, Literal(PREFIXES["ng"].rsplit("id/", 1)[0])))
-    g.add((dataset, VOID.vocabulary, URIRef(str(NGO))))
-    g.add((dataset, VOID.triples, Literal(sum(served.graphs.values()), datatype=XSD.integer)))
-    g.add((dataset, VOID.rootResource, URIRef(base_url)))
-    for iri, count in sorted(served.graphs.items()):
-        subset = URIRef(iri)
-        g.add((dataset, VOID.subset, subset))
-        g.add((subset, RDF.type, VOID.Dataset))
-        g.add((subset, VOID.triples, Literal(count, datatype=XSD.integer)))
-        if iri == str(GRAPH_INFERRED):
-            g.add(
-                (
-                    subset,
-                    DCTERMS.description,
-                    Literal("Triples entailed under OWL 2 RL, materialised by owlrl.", lang="en"),
-                )
-            )
-    for cls, count in _class_partitions(served):
-        part = BNode()
-        g.add((dataset, VOID.classPartition, part))
-        g.add((part, VOID["class"], URIRef(cls)))
-        g.add((part, VOID.entities, Literal(count, datatype=XSD.integer)))
+    for prefix, namespace in dataset.namespaces():
+        g.bind(prefix, namespace, override=False)
+    for triple in dataset:
+        if triple[1] != VOID.sparqlEndpoint:
+            g.add(triple)
+    for subject in dataset.subjects(VOID.sparqlEndpoint, None):
+        g.add((subject, VOID.sparqlEndpoint, URIRef(sparql_url)))
     return g
-
-
-def _class_partitions(served: ServedGraph) -> list[tuple[str, int]]:
-    query = (
-        "SELECT ?c (COUNT(DISTINCT ?s) AS ?n) WHERE { GRAPH ?g { ?s a ?c } "
-        f'FILTER(STRSTARTS(STR(?c), "{NGO}")) }} GROUP BY ?c ORDER BY ?c'
-    )
-    result = served.store.query(query)
-    return [(str(s["c"].value), int(s["n"].value)) for s in result]  # type: ignore[union-attr]
