@@ -1,0 +1,112 @@
+"""The 404 page for an IRI under the base that the graph does not know, with close matches.
+
+IRIs are permanent, so a miss is usually a typo (`id/country/UKRR`, `ontology/Contry`); the page
+offers the closest IRIs the graph has. Closeness is judged on the path after the base (the shared
+`https://w3id.org/natograph/` would make every IRI look alike) and, with equal weight, on its last
+segment, so that `id/country/UKRR` ranks UKR above the other three-letter codes.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import pyoxigraph as ox
+
+from natograph.store import GraphStore
+from natograph.web.pages import render
+from natograph.web.terms import Labels, Ref, Terms
+
+CUTOFF = 0.75
+
+
+@dataclass(frozen=True)
+class Known:
+    """The IRIs under the base that the graph describes, with their labels (once per app)."""
+
+    iris: tuple[str, ...]
+    labels: Labels
+
+
+def known_resources(store: GraphStore, base: str) -> Known:
+    """Every IRI under `base` that is a subject or a named graph, with its labels."""
+    result = store.query(
+        "SELECT DISTINCT ?s ?p ?label WHERE { { ?s ?any ?o } UNION { GRAPH ?s { } }"
+        f" FILTER(isIRI(?s) && STRSTARTS(STR(?s), {_string(base)}))"
+        " OPTIONAL { VALUES ?p { rdfs:label skos:prefLabel } ?s ?p ?label } }"
+    )
+    assert isinstance(result, ox.QuerySolutions)
+    iris: dict[str, None] = {}
+    labels = Labels()
+    for s, p, label in result:
+        iris.setdefault(s.value, None)
+        if isinstance(label, ox.Literal) and isinstance(p, ox.NamedNode):
+            labels.add(s.value, p.value, label)
+    return Known(tuple(sorted(iris)), labels)
+
+
+def suggest(iri: str, known: Iterable[str], *, base: str = "", limit: int = 5) -> list[str]:
+    """The known IRIs closest to `iri`, best first; an IRI differing only in case comes first."""
+    wanted = _relative(iri, base).casefold()
+    wanted_last = wanted.rstrip("/").rsplit("/", 1)[-1]
+    scored: list[tuple[float, str]] = []
+    path_matcher = difflib.SequenceMatcher(b=wanted, autojunk=False)
+    last_matcher = difflib.SequenceMatcher(b=wanted_last, autojunk=False)
+    for candidate in known:
+        relative = _relative(candidate, base).casefold()
+        if relative == wanted:
+            scored.append((2.0, candidate))
+            continue
+        path_matcher.set_seq1(relative)
+        if path_matcher.real_quick_ratio() < CUTOFF or path_matcher.quick_ratio() < CUTOFF:
+            continue
+        last_matcher.set_seq1(relative.rstrip("/").rsplit("/", 1)[-1])
+        score = (path_matcher.ratio() + last_matcher.ratio()) / 2
+        if score >= CUTOFF:
+            scored.append((score, candidate))
+    scored.sort(key=lambda item: (-item[0], item[1]))
+    return [candidate for _, candidate in scored[:limit] if candidate != iri]
+
+
+def render_not_found(
+    iri: str,
+    suggestions: Sequence[str],
+    lang: str,
+    context: dict[str, Any],
+    *,
+    base: str,
+    labels: Labels | None = None,
+    explicit_lang: bool = False,
+) -> str:
+    """The 404 page; `context` is pages.page_context(requested path, lang, iri=iri).
+
+    `labels` (Known.labels) names the suggestions; without it they show as compact IRIs.
+    """
+    terms = Terms(
+        root=context["root"],
+        base=base,
+        lang=lang,
+        keep_lang=explicit_lang,
+        labels=labels if labels is not None else Labels(),
+        translate=context["_"],
+    )
+    refs: list[Ref] = [terms.ref(s) for s in suggestions]
+    elsewhere = [
+        (terms.href(base), "not_found_home"),
+        (context["root"] + "query", "not_found_query"),
+        (terms.href(base + "ontology"), "not_found_ontology"),
+    ]
+    page = {"requested": iri, "suggestions": refs, "elsewhere": elsewhere}
+    return render("not_found.html", {**context, **page})
+
+
+def _relative(iri: str, base: str) -> str:
+    return iri[len(base) :] if base and iri.startswith(base) else iri
+
+
+def _string(text: str) -> str:
+    """A SPARQL string literal (the base comes from settings, but is quoted all the same)."""
+    escaped = text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
+    return f'"{escaped}"'
