@@ -10,6 +10,7 @@ import typer
 
 from natograph import pipeline
 from natograph.diagnostics import CheckFailed
+from natograph.documents import FORMATS as DOCUMENT_FORMATS
 from natograph.results import FORMATS, render
 from natograph.settings import Settings
 from natograph.sparql import (
@@ -170,6 +171,38 @@ def serve(
     )
 
 
+@app.command()
+def build(
+    root: RootOption = None,
+    out: Annotated[
+        Path | None, typer.Option("--out", help="Folder for the release files (default: dist/).")
+    ] = None,
+    hermit: Annotated[bool, typer.Option(help="Run the HermiT DL consistency check.")] = True,
+) -> None:
+    """Build the graph (refusing invalid data), then write the release files: dumps, ontology,
+    shapes, VoID/DCAT description, checksums."""
+    from natograph import release
+
+    settings = _settings(root, hermit=hermit)
+    try:
+        store, result = pipeline.open_store(settings)
+    except CheckFailed as err:
+        typer.echo(err.report.to_text(), err=True)
+        typer.echo("refusing to release an invalid graph; fix the errors above", err=True)
+        raise typer.Exit(1) from err
+    folder = out if out is not None else settings.root / "dist"
+    modified = release.inputs_modified(p.path for p in result.files())
+    try:
+        files = release.write_release(
+            store, folder, base_iri=settings.base_iri, modified=modified.date()
+        )
+    except OSError as err:
+        _fail(f"cannot write the release into {folder}: {err}")
+    for file in files:
+        typer.echo(f"{file.size:>10,}  {folder / file.name}")
+    typer.echo(f"{len(files)} files in {folder}", err=True)
+
+
 @app.command("queries")
 def list_queries(root: RootOption = None) -> None:
     """List the competency questions in queries/."""
@@ -217,6 +250,71 @@ def fmt(
         typer.echo(f"{verb} {path}")
     typer.echo(f"{len(changed)} of {len(targets)} file(s) {verb}", err=True)
     raise typer.Exit(1 if check_only and changed else 0)
+
+
+@app.command()
+def htaccess(
+    target: Annotated[
+        str | None,
+        typer.Option(help="Host running natograph's server, e.g. https://host/prefix/."),
+    ] = None,
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="File to write (default: stdout).")
+    ] = None,
+) -> None:
+    """Generate the w3id.org redirect rules (.htaccess) for the permanent namespace.
+
+    The rules redirect to `target` (default: the one the committed w3id/natograph/.htaccess is
+    generated for) with the server's own URL scheme and content negotiation.
+    """
+    from natograph.htaccess import PUBLISHED_TARGET, generate
+
+    try:
+        text = generate(target if target is not None else PUBLISHED_TARGET)
+    except ValueError as err:
+        _fail(str(err))
+    if output is None:
+        typer.echo(text, nl=False)
+    else:
+        output.write_text(text, encoding="utf-8")
+        typer.echo(f"wrote {output}", err=True)
+
+
+@app.command()
+def ldcheck(
+    url: Annotated[str, typer.Argument(help="The running server, e.g. http://127.0.0.1:8000/.")],
+    formats: Annotated[
+        str, typer.Option(help="Extensions to check, comma-separated (default: all).")
+    ] = ",".join(f.extension.lstrip(".") for f in DOCUMENT_FORMATS),
+    base: Annotated[
+        str | None, typer.Option(help="Base IRI the server maps its root onto.")
+    ] = None,
+    limit: Annotated[int | None, typer.Option(help="Check only the first N IRIs.")] = None,
+) -> None:
+    """Check that every IRI of a running server's graph dereferences: 303 by Accept, then 200
+    with the right media type, RDF about the IRI, HTML that renders."""
+    import httpx
+
+    from natograph import ldcheck as checker
+
+    server = url if url.endswith("/") else url + "/"
+    chosen = {f".{name.strip().lstrip('.')}" for name in formats.split(",") if name.strip()}
+    wanted = [f for f in DOCUMENT_FORMATS if f.extension in chosen]
+    if len(wanted) != len(chosen):
+        _fail(
+            f"unknown format in {formats!r}; use {', '.join(f.extension for f in DOCUMENT_FORMATS)}"
+        )
+    base_iri = base or Settings().base_iri
+    with httpx.Client(timeout=60) as client:
+        try:
+            iris = checker.iris_from_endpoint(client, server, base_iri)[:limit]
+        except (httpx.HTTPError, ValueError) as err:
+            _fail(f"cannot list the IRIs from {server}sparql: {err}")
+        failures = checker.check(client, server, base_iri, iris, wanted)
+    for failure in failures:
+        typer.echo(str(failure))
+    typer.echo(f"{len(iris)} IRIs x {len(wanted)} formats: {len(failures)} problem(s)", err=True)
+    raise typer.Exit(1 if failures else 0)
 
 
 def _split_param(text: str) -> tuple[str, str]:

@@ -12,8 +12,9 @@ from fastapi.middleware.gzip import GZipMiddleware
 
 from natograph import __version__
 from natograph.settings import Settings
-from natograph.web.description import void_description
-from natograph.web.rdf import rdf_response
+from natograph.web.context import context_router
+from natograph.web.downloads import ServedRelease, downloads_router
+from natograph.web.linked_data import LinkedData
 from natograph.web.served import ServedGraph, serve_graph
 from natograph.web.sparql import sparql_router
 from natograph.web.ui import ui_router
@@ -43,18 +44,25 @@ def create_app(served: ServedGraph, settings: Settings) -> FastAPI:
         allow_origins=["*"],
         allow_methods=["GET", "POST", "OPTIONS"],
         allow_headers=["*"],
-        expose_headers=["ETag", "Last-Modified", "X-SPARQL-MaxRows", "Retry-After"],
+        expose_headers=[
+            "ETag",
+            "Last-Modified",
+            "X-SPARQL-MaxRows",
+            "Retry-After",
+            "Link",
+            "Location",
+            "Vary",
+            "Content-Language",
+        ],
         max_age=86400,
     )
     app.state.served = served
     app.include_router(sparql_router(served, settings))
+    app.include_router(context_router(served))
     app.include_router(ui_router(served, settings))
-
-    @app.get("/.well-known/void", summary="VoID description of the dataset")
-    async def void(request: Request) -> Response:
-        base = str(request.base_url)
-        graph = void_description(served, base, base + "sparql")
-        return rdf_response(request, graph)
+    release = ServedRelease(served, settings)  # /dist/ and /.well-known/void; written lazily
+    app.include_router(downloads_router(release))
+    linked_data = LinkedData(served, settings, release)
 
     @app.get("/health", summary="Liveness and worker count")
     async def health() -> dict[str, object]:
@@ -77,6 +85,8 @@ def create_app(served: ServedGraph, settings: Settings) -> FastAPI:
             media_type="text/plain; charset=utf-8",
         )
 
+    # Last: every path no other route claims stands for an IRI under the base.
+    app.include_router(linked_data.router())
     return app
 
 

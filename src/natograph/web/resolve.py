@@ -8,18 +8,19 @@ its version IRI) and the named graphs (described by their size and dump).
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Literal as Kind
 
 import pyoxigraph as ox
-from rdflib import Graph
+from rdflib import RDF, Graph, Namespace, URIRef
 
 from natograph.describe import Description, describe
 from natograph.namespaces import GRAPH_DATA, GRAPH_ONTOLOGY, ONTOLOGY_IRI, PREFIXES
 from natograph.parse import from_rdflib
 from natograph.web.served import ServedGraph
+
+FOAF = "http://xmlns.com/foaf/0.1/"
 
 
 @dataclass(frozen=True)
@@ -51,8 +52,6 @@ class Resolver:
         self._dataset = dataset
         self._jsonld = jsonld
         self._versions = self._ontology_versions()
-        self._known: list[str] | None = None
-        self._lock = threading.Lock()
 
     # --- Which resource ---------------------------------------------------------------------
 
@@ -75,23 +74,23 @@ class Resolver:
         )
         return Resource(iri, "thing") if bool(asked) else None
 
-    def known_iris(self) -> list[str]:
-        """Every IRI under the base that is the subject of a triple (for 404 suggestions)."""
-        with self._lock:
-            if self._known is None:
-                result = self.served.store.query(
-                    "SELECT DISTINCT ?s WHERE { ?s ?p ?o "
-                    f'FILTER(isIRI(?s) && STRSTARTS(STR(?s), "{self.base}")) }}'
-                )
-                assert isinstance(result, ox.QuerySolutions)
-                self._known = sorted(row[0].value for row in result)
-            return self._known
-
     # --- What its documents say -------------------------------------------------------------
 
     def description(self, resource: Resource) -> Description:
         if resource.kind in ("landing", "dataset"):
-            return _from_graph(self.base + "dataset", self._dataset())
+            description = _from_graph(self.base + "dataset", self._dataset())
+            # The namespace root is the dataset's home page (its dcat:landingPage): say so.
+            home, graph = ox.NamedNode(self.base), ox.NamedNode(str(GRAPH_DATA))
+            description.quads += [
+                ox.Quad(home, ox.NamedNode(str(RDF.type)), ox.NamedNode(FOAF + "Document"), graph),
+                ox.Quad(
+                    home,
+                    ox.NamedNode(FOAF + "primaryTopic"),
+                    ox.NamedNode(self.base + "dataset"),
+                    graph,
+                ),
+            ]
+            return description
         if resource.kind == "graph":
             return _from_graph(resource.iri, self._graph_description(resource.iri))
         iri = str(ONTOLOGY_IRI) if resource.kind == "ontology" else resource.iri
@@ -128,8 +127,8 @@ class Resolver:
         return {row[0].value for row in result}
 
     def _graph_description(self, iri: str) -> Graph:
-        from rdflib import Literal, Namespace, URIRef
-        from rdflib.namespace import DCTERMS, RDF, RDFS, XSD
+        from rdflib import Literal
+        from rdflib.namespace import DCTERMS, RDFS, XSD
 
         sd = Namespace("http://www.w3.org/ns/sparql-service-description#")
         void = Namespace("http://rdfs.org/ns/void#")

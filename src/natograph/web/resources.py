@@ -12,7 +12,6 @@ server that answered (they are relative).
 
 from __future__ import annotations
 
-import difflib
 import hashlib
 from collections import OrderedDict
 from collections.abc import Callable
@@ -85,6 +84,8 @@ class Pages:
     """(document path, options) -> the landing page (dataset overview)."""
     not_found: Callable[[str, str, list[str], Options], str]
     """(requested IRI, local path, suggested IRIs, options) -> the 404 page."""
+    suggest: Callable[[str], list[str]]
+    """(requested IRI) -> the known IRIs closest to it, best first."""
 
 
 def resources_router(served: ServedGraph, resolver: Resolver, pages: Pages) -> APIRouter:
@@ -143,7 +144,7 @@ def resources_router(served: ServedGraph, resolver: Resolver, pages: Pages) -> A
     def _not_found(request: Request, path: str, options: Options) -> Response:
         thing_path, _ = split_document(path)
         iri = resolver.base + thing_path
-        suggestions = close_matches(iri, resolver.known_iris())
+        suggestions = pages.suggest(iri)
         headers = {"Vary": "Accept, Accept-Language", "Cache-Control": "no-cache"}
         if _prefers_html(request):
             body = pages.not_found(iri, path, suggestions, options)
@@ -160,17 +161,6 @@ def resources_router(served: ServedGraph, resolver: Resolver, pages: Pages) -> A
         )
 
     return router
-
-
-def close_matches(iri: str, known: list[str], limit: int = 5) -> list[str]:
-    """The known IRIs closest to a mistyped one (same namespace first)."""
-    namespace = iri.rsplit("/", 1)[0] + "/"
-    same = [k for k in known if k.startswith(namespace)]
-    found = difflib.get_close_matches(iri, same, n=limit, cutoff=0.75)
-    if len(found) < limit:
-        others = difflib.get_close_matches(iri, known, n=limit, cutoff=0.8)
-        found += [o for o in others if o not in found][: limit - len(found)]
-    return found
 
 
 def _prefers_html(request: Request) -> bool:

@@ -1,0 +1,142 @@
+"""Assembles dereferencing: the resolver, the page renderers and the JSON-LD context, once per app.
+
+Everything computed from the graph (the context, the landing page's figures, the related
+questions, the IRIs suggested on a 404, the ontology documentation's model) is computed here at
+start or on first use, so a page request only describes one resource and renders it.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from functools import cached_property
+from typing import Any, TypeVar
+
+import pyoxigraph as ox
+from fastapi import APIRouter
+
+from natograph import jsonld
+from natograph.describe import Description
+from natograph.documents import FORMATS, split_document
+from natograph.ontodoc import ontology_page
+from natograph.settings import Settings
+from natograph.web.downloads import ServedRelease
+from natograph.web.landing import LandingData, landing_data, render_landing
+from natograph.web.not_found import Known, known_resources, render_not_found, suggest
+from natograph.web.pages import Alternate, page_context
+from natograph.web.related import RelatedQuestion, related_questions
+from natograph.web.resolve import Resolver, Resource
+from natograph.web.resource_page import render_resource
+from natograph.web.resources import Options, Pages, resources_router
+from natograph.web.served import ServedGraph
+
+T = TypeVar("T")
+
+
+class LinkedData:
+    """The pieces of dereferencing for one served graph."""
+
+    def __init__(self, served: ServedGraph, settings: Settings, release: ServedRelease) -> None:
+        self.served = served
+        self.base = settings.base_iri
+        self.release = release
+        self._lock = threading.Lock()
+        self.resolver = Resolver(served, self.base, release.description, self._jsonld)
+        self.pages = Pages(
+            resource=self.resource_page,
+            landing=self.landing_page,
+            not_found=self.not_found_page,
+            suggest=self.suggest,
+        )
+
+    # --- Computed once, on first use (thread-safe: pages render in the thread pool) -----------
+
+    def _once(self, make: Callable[[], T]) -> T:
+        with self._lock:
+            return make()
+
+    @cached_property
+    def context(self) -> dict[str, Any]:
+        return self._once(lambda: jsonld.context(self.served.store))
+
+    @cached_property
+    def landing(self) -> LandingData:
+        return self._once(lambda: landing_data(self.served.store, self.base))
+
+    @cached_property
+    def related(self) -> list[RelatedQuestion]:
+        return self._once(lambda: related_questions(self.served.store, self.served.examples))
+
+    @cached_property
+    def known(self) -> Known:
+        return self._once(lambda: known_resources(self.served.store, self.base))
+
+    # --- Renderers --------------------------------------------------------------------------
+
+    def _jsonld(self, triples: list[ox.Triple], context_url: str) -> bytes:
+        return jsonld.serialise(triples, context_url, self.context)
+
+    def resource_page(
+        self, resource: Resource, description: Description, path: str, options: Options
+    ) -> str:
+        if resource.kind in ("landing", "dataset"):
+            return self.landing_page(path, options)
+        context = page_context(
+            path,
+            options.lang,
+            iri=resource.iri,
+            alternates=alternates(resource, path),
+            jsonld=self._embedded(resource, description, path),
+        )
+        if resource.kind == "ontology":
+            return ontology_page(self.served.store, options.lang, context, base=self.base)
+        return render_resource(
+            description,
+            options.lang,
+            context,
+            base=self.base,
+            explicit_lang=options.explicit_lang,
+            related=self.related,
+        )
+
+    def landing_page(self, path: str, options: Options) -> str:
+        resource = Resource(self.base + "dataset", "dataset")
+        context = page_context(
+            path, options.lang, iri=self.base, alternates=alternates(resource, path)
+        )
+        return render_landing(
+            self.landing, options.lang, context, explicit_lang=options.explicit_lang
+        )
+
+    def not_found_page(self, iri: str, path: str, suggestions: list[str], options: Options) -> str:
+        context = page_context(path, options.lang, iri=iri, languages=True)
+        return render_not_found(
+            iri,
+            suggestions,
+            options.lang,
+            context,
+            base=self.base,
+            labels=self.known.labels,
+            explicit_lang=options.explicit_lang,
+        )
+
+    def suggest(self, iri: str) -> list[str]:
+        return suggest(iri, self.known.iris, base=self.base)
+
+    def _embedded(self, resource: Resource, description: Description, path: str) -> str | None:
+        """The page's own description as JSON-LD for <script type="application/ld+json">."""
+        if resource.kind == "ontology":
+            return None  # the whole ontology would dwarf the page; it is one link away
+        root = "../" * path.count("/")
+        data = jsonld.serialise(description.triples(), root + jsonld.CONTEXT_PATH, self.context)
+        return data.decode("utf-8")
+
+    def router(self) -> APIRouter:
+        return resources_router(self.served, self.resolver, self.pages)
+
+
+def alternates(resource: Resource, path: str) -> list[Alternate]:
+    """Links to the page's RDF documents, relative to the page."""
+    thing_path, _ = split_document(path)
+    name = resource.document_name(thing_path) if thing_path else "dataset"
+    return [Alternate(name + f.extension, f.media_type, f.label) for f in FORMATS if f.rdf]
