@@ -127,6 +127,15 @@ def test_documents_describe_the_permanent_iri(client: TestClient, fmt: object) -
     assert 'rel="alternate"' in link and f"UKR{extension}>" not in link
 
 
+def test_jsonld_names_the_context_of_the_server_that_answered(client: TestClient) -> None:
+    """Documents are cached, but a cached JSON-LD document never names another host's context."""
+    one = client.get("/id/country/FRA.jsonld", headers={"host": "one.example"})
+    two = client.get("/id/country/FRA.jsonld", headers={"host": "two.example"})
+    assert json.loads(one.content)["@context"] == "http://one.example/context.jsonld"
+    assert json.loads(two.content)["@context"] == "http://two.example/context.jsonld"
+    assert one.headers["etag"] != two.headers["etag"]
+
+
 def test_description_carries_dated_sourced_memberships_and_labels(client: TestClient) -> None:
     quads = triples_of(client.get("/id/country/UKR.ttl").content, "text/turtle")
     about = {(q.subject.value, q.predicate.value, q.object.value) for q in quads}

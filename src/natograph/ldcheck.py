@@ -204,7 +204,7 @@ def _parse_jsonld(client: HttpClient, body: bytes, url: str) -> list[ox.Triple]:
                 document, {"base": url, "format": "application/n-quads", "documentLoader": loader}
             )
     except (json.JSONDecodeError, jsonld.JsonLdError) as err:
-        raise ValueError(str(err)) from err
+        raise ValueError(_cause(err)) from err
     quads = ox.parse(nquads.encode("utf-8"), format=ox.RdfFormat.N_QUADS)
     return [ox.Triple(q.subject, q.predicate, q.object) for q in quads]
 
@@ -245,3 +245,13 @@ def _check_html(html: str, iri: str) -> Iterator[str]:
         yield "the HTML page repeats an id"
     if iri not in "".join(page.text) and not iri.endswith("/"):
         yield f"the HTML page never shows the IRI {iri}"
+
+
+def _cause(err: BaseException) -> str:
+    """pyld wraps the error that matters several levels deep: name each level."""
+    parts = []
+    current: BaseException | None = err
+    while current is not None and len(parts) < 6:
+        parts.append(str(getattr(current, "message", None) or current).strip())
+        current = getattr(current, "cause", None) or current.__cause__
+    return " <- ".join(parts)

@@ -117,7 +117,9 @@ def resources_router(served: ServedGraph, resolver: Resolver, pages: Pages) -> A
     async def _document(
         request: Request, resource: Resource, path: str, fmt: DocumentFormat, options: Options
     ) -> Response:
-        etag = _etag(served.version, path, options)
+        # JSON-LD names the context by this server's URL for it, so the host is part of the key.
+        host = str(request.base_url) if fmt.extension == ".jsonld" else ""
+        etag = _etag(served.version, host + path, options)
         headers = {
             "ETag": etag,
             "Vary": "Accept, Accept-Language" if fmt.extension == ".html" else "Accept",
@@ -138,7 +140,8 @@ def resources_router(served: ServedGraph, resolver: Resolver, pages: Pages) -> A
                 return _rdf(resolver, resource, description, fmt, options, context_url)
             return pages.resource(resource, description, path, options).encode("utf-8")
 
-        body = await run_in_threadpool(cache.get_or_make, (path, fmt.extension, options), make)
+        key = (path, fmt.extension, options, host)
+        body = await run_in_threadpool(cache.get_or_make, key, make)
         return Response(body, media_type=content_type(fmt.media_type), headers=headers)
 
     def _not_found(request: Request, path: str, options: Options) -> Response:
