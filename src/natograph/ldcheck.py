@@ -249,7 +249,7 @@ def _check_html(html: str, iri: str) -> Iterator[str]:
 
 def _cause(err: BaseException) -> str:
     """pyld wraps the error that matters several levels deep: name each level."""
-    parts = []
+    parts: list[str] = []
     current: BaseException | None = err
     while current is not None and len(parts) < 6:
         parts.append(str(getattr(current, "message", None) or current).strip())
