@@ -18,7 +18,7 @@ import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote_from_bytes
+from urllib.parse import quote, quote_from_bytes
 
 import httpx
 import pytest
@@ -332,3 +332,51 @@ EDITS = [_delete, _insert, _duplicate, _truncate, _token_edit, _swap_keyword]
 def test_mutated_queries(client: TestClient, trap: Listener, how: str, query: str) -> None:
     ask(client, how, query.replace("{trap}", trap.url).encode("utf-8"))
     assert trap.connections == [], f"{query!r} made the server connect to the trap"
+
+
+# ---------------------------------------------------------------- (c) dereferencing: paths, headers
+
+SEGMENTS = st.one_of(
+    st.sampled_from(
+        [
+            *("id", "country", "UKR", "ontology", "Country", "graph", "data", "membership"),
+            *(
+                "..",
+                ".",
+                "",
+                "%2F",
+                "%2e%2e",
+                "%00",
+                "%ZZ",
+                "%E2%82%AC",
+                "%FF",
+                "<b>",
+                "a b",
+                "'\"",
+            ),
+        ]
+    ),
+    st.text(st.characters(min_codepoint=33, max_codepoint=0x2FFF), max_size=12),
+)
+EXTENSIONS = st.sampled_from(["", ".html", ".ttl", ".jsonld", ".nt", ".rdf", ".trig", ".x"])
+QUERY_STRINGS = st.sampled_from(["", "?lang=fr", "?lang=xx", "?inferred=false", "?inferred=2"])
+
+
+@settings(FUZZ, max_examples=examples(60))
+@given(
+    segments=st.lists(SEGMENTS, min_size=0, max_size=5),
+    extension=EXTENSIONS,
+    query=QUERY_STRINGS,
+    accept=HEADER,
+    language=HEADER,
+)
+def test_random_paths_and_headers_on_iris(
+    client: TestClient, segments: list[str], extension: str, query: str, accept: str, language: str
+) -> None:
+    """Any path under the namespace, with any Accept and Accept-Language: never a 5xx or a trace."""
+    # The client percent-encodes what HTTP cannot carry raw; "//x" would read as a host name.
+    path = "/" + "/".join(quote(s, safe="%:@!$&'()*+,;=") for s in segments) + extension + query
+    path = "/id" + path if path.startswith("//") else path
+    headers = {"Accept": accept, "Accept-Language": language}
+    response = send(client.get, path, headers=headers, follow_redirects=False)
+    check(response)

@@ -205,7 +205,7 @@ def _see_other(request: Request, resource: Resource, thing_path: str) -> Respons
     name = resource.document_name(thing_path)
     location = name + fmt.extension + (f"?{request.url.query}" if request.url.query else "")
     return Response(
-        f"See {location}\n",
+        f"See {location}: a {fmt.label} document about {resource.iri}\n",
         status_code=303,
         media_type=_PLAIN,
         headers={
