@@ -364,3 +364,25 @@ def test_script_in_a_label_is_escaped(tmp_path: Path) -> None:
             assert "<img src=x" not in other.text
     finally:
         served.close()
+
+
+def test_base_iri_is_a_setting(tmp_path: Path) -> None:
+    """Another namespace served from the root: paths map onto whatever base IRI is configured."""
+    base = "http://example.org/kg/"
+    store = OxigraphStore()
+    thing = ox.NamedNode(base + "thing/one")
+    label = ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#label")
+    store.load([ox.Triple(thing, label, ox.Literal("one", language="en"))], base + "graph/data")
+    settings = Settings(root=tmp_path, hermit=False, query_workers=1, cache=False, base_iri=base)
+    served = served_from_store(store, settings)
+    try:
+        with TestClient(create_app(served, settings)) as client:
+            redirect = get(client, "/thing/one", "text/turtle")
+            assert redirect.status_code == 303  # type: ignore[attr-defined]
+            body = client.get("/thing/one", headers={"accept": "text/turtle"}).content
+            assert thing in {q.subject for q in triples_of(body, "text/turtle")}
+            page = client.get("/thing/one.html")
+            assert page.status_code == 200 and base + "thing/one" in page.text
+            assert client.get("/id/country/UKR.ttl").status_code == 404
+    finally:
+        served.close()
