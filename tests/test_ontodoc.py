@@ -177,6 +177,9 @@ def test_a_missing_french_label_falls_back_to_english_marked_as_such() -> None:
     assert text(heading) == "only English"
     assert heading.get("lang") == "en"
     assert page.lang_of(page.root) == "fr"
+    # Likewise a definition given in English only.
+    definition = find(page.section("Evil"), "p[@class='onto-definition']")
+    assert definition.get("lang") == "en"
 
 
 def test_the_page_speaks_its_language(pages: dict[str, Page]) -> None:
@@ -192,7 +195,8 @@ def test_the_page_speaks_its_language(pages: dict[str, Page]) -> None:
     assert text(pages["en"].by_id["onto-object-properties-h"]) == "Object properties"
     assert text(pages["fr"].by_id["onto-object-properties-h"]) == "Propriétés d'objet"
     description = find(pages["fr"].root, ".//p[@class='onto-description']")
-    assert description.get("lang") == "en"
+    assert pages["fr"].lang_of(description) == "fr"
+    assert text(description).startswith("Une ontologie OWL 2 DL des partenariats de l'OTAN")
 
 
 @pytest.mark.parametrize("lang", LANGS)

@@ -178,6 +178,12 @@ CASES = [
         "ngo:Treaty",
         ['exactly one French rdfs:label "..."@fr', "add the French name"],
     ),
+    Case(
+        "ontology_missing_french_definition.ttl",
+        "ngsh:OntologyTerm-frenchDefinition",
+        "ngo:Treaty",
+        ['exactly one French skos:definition "..."@fr', "add the French translation"],
+    ),
 ]
 
 
@@ -212,10 +218,9 @@ def test_every_shape_is_named_and_explains_itself() -> None:
 
 
 def test_definition_rule_works_when_the_ontology_is_in_the_data_graph() -> None:
-    """ngsh:OntologyTerm-definition is deactivated in shapes/ because pySHACL copies only the RDFS
-    and OWL triples of ont_graph into the data graph, so it cannot see skos:definition there.
-    Given the ontology as data, the rule accepts the curated ontology and catches a term without
-    a definition."""
+    """validate.shacl puts the ontology into the data graph (pySHACL's ont_graph would keep only
+    its RDFS/OWL axioms, hiding skos:definition); given the ontology as data, the rule accepts the
+    curated ontology and catches a term without a definition."""
     shapes = Graph().parse(SHAPES)
     rule = NGSH["OntologyTerm-definition"]
     shapes.remove((rule, SH.deactivated, None))
