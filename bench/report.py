@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from bench.client import Cell
+from bench.pages import REPRESENTATIONS, SEE_OTHER, PageResults
 
 LOOKUP_TARGET = 0.85
 AGGREGATE_TARGET = 20.0
@@ -22,6 +23,7 @@ class Data:
     http: Any = None
     scale: Any = None
     startup: Any = None
+    pages: Any = None
     error: str = ""
     seconds: float = 0.0
 
@@ -90,6 +92,8 @@ def render(data: Data) -> str:
         lines += _scale(data.scale)
     if data.startup is not None:
         lines += _startup(data.startup)
+    if data.pages is not None:
+        lines += _pages(data.pages)
     return "\n".join(lines).rstrip() + "\n"
 
 
@@ -151,6 +155,8 @@ def _targets(data: Data) -> list[str]:
                 verdict(median < STARTUP_TARGET),
             ])  # fmt: skip
         why += _startup_breakdown(startup)
+    if not rows and not why:
+        return []  # nothing measured here has a target (e.g. `--only pages`)
     lines += table(["target", "measured", "verdict"], rows)
     if why:
         lines += ["Where the time goes (measured in this run):", "", *why, ""]
@@ -507,3 +513,202 @@ def _startup(startup: Any) -> list[str]:
 
 def _seconds(value: object) -> str:
     return f"{value:.3f}" if isinstance(value, int | float) else "-"
+
+
+# --------------------------------------------------------------------------------------------
+
+
+def _pages(pages: PageResults) -> list[str]:
+    lines = ["## 4. Linked-data documents over HTTP", ""]
+    ready = ", ".join(f"{s:.2f}" for s in pages.ready)
+    lines += [
+        "`natograph serve --no-hermit` (default settings), asked for the documents of "
+        f"{len(pages.targets)} resources: "
+        + ", ".join(f"{t.label} `/{t.thing}`" for t in pages.targets)
+        + ". Client: a minimal HTTP/1.1 keep-alive client on asyncio streams (as cheap as the "
+        "`raw` SPARQL client) sending the representation's media type in `Accept` and "
+        "`Accept-Encoding: gzip`, as browsers do. `303` = the thing's IRI path with Chromium's "
+        "`Accept` header, answered 303 See Other to its .html document (negotiated on every "
+        "request, never cached); the other rows are the document URLs.",
+        "",
+        "*cold* = the first request for a document since the server started (natograph "
+        "describes the resource in Oxigraph, then renders the page or serialises the RDF). "
+        "c=1: the resources one after the other, one representation at a time; c=16: all "
+        f"{len(pages.targets) * len(REPRESENTATIONS)} requests (resources x representations) "
+        "once each, shuffled, over 16 connections, as a crawler would send them: a "
+        "representation's latency then includes waiting behind the others' rendering, and "
+        "req/s and CPU are given for the whole mix (`all`). Each cold pass has a freshly "
+        f"started server: {pages.starts} start(s) for c=1 and {pages.starts} for c=16, so "
+        "each cold row has resources x starts samples and its p99 is close to its maximum. "
+        "*warm* = the same documents again, answered from the server's document cache, each "
+        "representation on its own, round the resources, bounded like the SPARQL "
+        f"measurements. Server ready after (s): {ready}.",
+        "",
+    ]
+    lines += _pages_summary(pages)
+    lines += _pages_cells(pages)
+    lines += _pages_per_target(pages)
+    lines += _pages_priming(pages)
+    if pages.problems:
+        lines += [
+            "**Replies that broke the dereferencing contract** (wrong status, media type or "
+            "Location; counted as errors above): "
+            + "; ".join(f"`{k}`: {v}" for k, v in sorted(pages.problems.items())),
+            "",
+        ]
+    return lines
+
+
+def _pages_summary(pages: PageResults) -> list[str]:
+    columns = [("cold", 1), ("cold", 16), ("warm", 1), ("warm", 16)]
+    rows = []
+    for representation in REPRESENTATIONS:
+        row = [f"`{representation}`"]
+        for mode, c in columns:
+            cell = find(pages.cells, group=representation, mode=mode, concurrency=c)
+            row.append(f"{ms(cell.p50)} / {ms(cell.p99)}" if cell else "-")
+        warm = find(pages.cells, group=representation, mode="warm", concurrency=16)
+        row.append(num(warm.rps, 0) if warm else "-")
+        rows.append(row)
+    header = ["representation", *(f"{mode} c={c} p50 / p99 ms" for mode, c in columns)]
+    return [
+        "Latency per representation (client-side, request sent to body read):",
+        "",
+        *table([*header, "warm c=16 req/s"], rows),
+    ]
+
+
+def _pages_cells(pages: PageResults) -> list[str]:
+    rows = []
+    for cell in sorted(pages.cells, key=_page_order):
+        shared = cell.elapsed == 0  # a representation's share of a mixed pass
+        per_req = 1000 * cell.server_cpu / cell.requests if cell.requests else math.nan
+        rows.append([
+            cell.system, cell.client, cell.group, cell.mode, str(cell.concurrency),
+            num(cell.rps), ms(cell.p50), ms(cell.p99), str(cell.requests),
+            str(cell.errors) if not cell.errors else f"**{cell.errors}** "
+            + ",".join(f"{k}x{v}" for k, v in cell.statuses.items() if k not in (200, 303)),
+            *(["-"] * 5 if shared else [
+                num(cell.client_cpu_pct, 0), num(cell.server_cpu_pct, 0),
+                num(cell.other_cpu_pct, 0), num(cell.steal_pct, 0), num(per_req, 2),
+            ]),
+            "(in `all`)" if shared else cell.stopped_by,
+        ])  # fmt: skip
+    return table(
+        ["system", "client", "representation", "mode", "c", "req/s", "p50 ms", "p99 ms",
+         "requests", "errors", "client CPU %", "server CPU %", "other CPU %", "steal %",
+         "server CPU ms/req", "ended by"],
+        rows,
+    )  # fmt: skip
+
+
+def _page_order(cell: Cell) -> tuple[int, int, int]:
+    order = [*REPRESENTATIONS, "all"]
+    rank = order.index(cell.group) if cell.group in order else len(order)
+    return (0 if cell.mode == "cold" else 1, cell.concurrency, rank)
+
+
+def _pages_per_target(pages: PageResults) -> list[str]:
+    rows = []
+    for target in pages.targets:
+        row = [target.label]
+        for representation in REPRESENTATIONS:
+            cell = find(pages.cells, group=representation, mode="cold", concurrency=1)
+            values = cell.per_query.get(target.label, []) if cell else []
+            row.append(ms(statistics.median(values)) if values else "-")
+        rows.append(row)
+    lines = [
+        "Cold renders per resource (median over the starts, c=1, ms):",
+        "",
+        *table(["resource", *(f"`{r}`" for r in REPRESENTATIONS)], rows),
+    ]
+    documents = [r for r in REPRESENTATIONS if r != SEE_OTHER]
+    rows = []
+    for target in pages.targets:
+        row = [target.label]
+        for representation in documents:
+            plain, zipped = pages.sizes.get((target.label, representation), (0, 0))
+            row.append(f"{plain / 1024:,.0f} ({zipped / 1024:,.1f})" if plain else "-")
+        rows.append(row)
+    return [
+        *lines,
+        "Document sizes, KiB (with gzip):",
+        "",
+        *table(["resource", *(f"`{r}`" for r in documents)], rows),
+    ]
+
+
+def _pages_priming(pages: PageResults) -> list[str]:
+    rows = [
+        [label, ms(statistics.median(values)), ms(max(values)), str(len(values))]
+        for label, values in pages.priming.items()
+    ]
+    return [
+        "Kept out of the cold figures: the first requests after each start, in this order, "
+        "which do the server's one-off work (landing-page figures, dataset description, "
+        "the ontology documentation's model, JSON-LD context, related competency questions, "
+        "template compilation) on documents that are not measured:",
+        "",
+        *table(["request", "median ms", "max ms", "starts"], rows),
+    ]
+
+
+# --------------------------------------------------------------------------------------------
+
+
+KEPT = "*Kept from an earlier run (`--merge`)"
+
+
+def merge(new: str, old: str) -> str:
+    """`new` results plus the sections of `old` that this run did not measure.
+
+    A section is a `## ` heading and what follows it. A kept section is marked with the header
+    of the run that measured it (unless it already carries such a mark from an earlier merge),
+    so that figures from different runs are never mistaken for one run's.
+    """
+    new_head, new_sections = _sections(new)
+    old_head, old_sections = _sections(old)
+    run = _run_header(old_head)
+    merged = dict(new_sections)
+    for heading, body in old_sections.items():
+        if heading in merged:
+            continue
+        if not any(line.startswith(KEPT) for line in body[:3]):
+            body = ["", f"{KEPT}; that run: {run}*", *body]
+        merged[heading] = body
+    lines = [*new_head]
+    if len(merged) > len(new_sections):
+        lines += ["Sections marked *kept* are from an earlier run (`--merge`).", ""]
+    for heading in sorted(merged, key=_section_order):
+        lines += [heading, *merged[heading]]
+    return "\n".join(lines).rstrip() + "\n"
+
+
+def _run_header(head: list[str]) -> str:
+    """Which run wrote a results.md: its machine line and the options of its run."""
+    machine = next((line for line in head if line.startswith("Machine:")), "")
+    written = next((line for line in head if line.startswith("Written by")), "")
+    return f"{machine.removeprefix('Machine: ')}. {written.split('. What each number', 1)[0]}"
+
+
+def _sections(text: str) -> tuple[list[str], dict[str, list[str]]]:
+    head: list[str] = []
+    sections: dict[str, list[str]] = {}
+    current: list[str] = head
+    for line in text.splitlines():
+        if line.startswith("## "):
+            current = sections.setdefault(line, [])
+        else:
+            current.append(line)
+    for body in sections.values():
+        while body and not body[-1].strip():
+            body.pop()
+        body.append("")
+    return head, sections
+
+
+def _section_order(heading: str) -> float:
+    """Targets first, then the numbered sections in order."""
+    title = heading.removeprefix("## ")
+    number = title.split(".", 1)[0]
+    return float(number) if number.isdigit() else (-1.0 if title == "Targets" else 1e9)

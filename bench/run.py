@@ -1,12 +1,14 @@
 """`python -m bench.run`: measure natograph against rdflib-endpoint and a bare HTTP floor.
 
-One run does three things and writes bench/results.md (see bench/README.md):
+One run does four things and writes bench/results.md (see bench/README.md):
 
 1. HTTP throughput and latency (concurrency 1 and 16, cached and uncached) of natograph
    (`natograph serve --no-hermit`), rdflib-endpoint over the same triples, and a constant ASGI
    app, on the competency questions, a trivial look-up and heavier aggregate/path queries;
 2. a scale curve over synthetic data (load time, memory, query p50);
-3. the start-up time of the curated graph, cold and warm, with its breakdown.
+3. the start-up time of the curated graph, cold and warm, with its breakdown;
+4. linked-data documents over HTTP (bench/pages.py): the 303 and every representation of a few
+   resources' descriptions, cold (rendered) and warm (cached), at concurrency 1 and 16.
 
 Every server is a separate process group on 127.0.0.1 and is stopped at the end, whatever
 happens; every request loop is bounded in count and in time.
@@ -26,7 +28,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from bench import answers, machine, report, synthetic, workload
+from bench import answers, machine, pages, report, synthetic, workload
 from bench.client import Cell, fetch, measure
 from bench.servers import (
     REPO,
@@ -42,6 +44,8 @@ from bench.servers import (
 )
 
 SPARQL = "/sparql"
+SECTIONS = ["http", "pages", "scale", "startup"]
+"""In the order they run."""
 
 
 def log(message: str) -> None:
@@ -69,8 +73,12 @@ class Config:
     cold_repeats: int
     warm_repeats: int
     reasoner_curve: bool
+    page_starts: int
+    """Server starts for each cold pass of the linked-data documents (c=1, c=16)."""
     sections: list[str]
     output: Path
+    merge: bool
+    """Keep the sections of the existing output that this run does not measure."""
 
     def describe(self) -> str:
         return (
@@ -80,7 +88,9 @@ class Config:
             f"{', '.join(f'{s:,}' for s in self.sizes)}; "
             f"{self.scale_requests} sequential requests per scale query "
             f"({self.rdflib_scale_requests} for rdflib-endpoint); start-up {self.cold_repeats} "
-            f"cold + {self.warm_repeats} warm run(s) per variant"
+            f"cold + {self.warm_repeats} warm run(s) per variant; {self.page_starts} server "
+            f"start(s) per cold pass of linked-data documents; sections: "
+            f"{', '.join(self.sections)}"
         )
 
 
@@ -116,8 +126,14 @@ def parse_args(argv: list[str] | None = None) -> Config:
     parser.add_argument(
         "--only",
         action="append",
-        choices=["http", "scale", "startup"],
+        choices=SECTIONS,
         help="run only this section (repeatable); default all",
+    )
+    parser.add_argument(
+        "--merge",
+        action="store_true",
+        help="keep the sections of the existing --output file that this run does not measure "
+        "(e.g. `--only pages --merge` refreshes only the linked-data section)",
     )
     parser.add_argument(
         "--output", type=Path, default=REPO / "bench" / "results.md", help="Markdown to write"
@@ -140,8 +156,10 @@ def parse_args(argv: list[str] | None = None) -> Config:
         cold_repeats=1 if quick else 2,
         warm_repeats=1 if quick else 5,
         reasoner_curve=not quick,
-        sections=args.only or ["http", "scale", "startup"],
+        page_starts=1 if quick else 4,
+        sections=[s for s in SECTIONS if s in (args.only or SECTIONS)],
         output=args.output,
+        merge=args.merge,
     )
 
 
@@ -575,6 +593,10 @@ def main(argv: list[str] | None = None) -> int:
         try:
             if "http" in cfg.sections:
                 data.http = http_section(cfg, tmp)
+            if "pages" in cfg.sections:
+                log("linked-data documents: 303 and every representation, cold and warm")
+                budget = pages.Budget(cfg.requests, cfg.seconds, cfg.page_starts)
+                data.pages = pages.run_section(budget, log)
             if "scale" in cfg.sections:
                 data.scale = scale_section(cfg, tmp)
             if "startup" in cfg.sections:
@@ -585,7 +607,10 @@ def main(argv: list[str] | None = None) -> int:
             detail = text[0] + (f" ... {text[-1]}" if len(text) > 1 else "") if text else ""
             data.error = f"{type(err).__name__}: {detail}"
     data.seconds = time.perf_counter() - started
-    cfg.output.write_text(report.render(data), encoding="utf-8")
+    markdown = report.render(data)
+    if cfg.merge and cfg.output.exists():
+        markdown = report.merge(markdown, cfg.output.read_text(encoding="utf-8"))
+    cfg.output.write_text(markdown, encoding="utf-8")
     log(f"wrote {cfg.output} after {data.seconds:.0f} s")
     if error is not None:
         raise error

@@ -1,8 +1,13 @@
-"""The query page in a real headless browser (Debian's Chromium, driven by Playwright).
+"""The query page and the linked-data pages in a real headless browser (Debian's Chromium,
+driven by Playwright).
 
 Chromium comes from Debian (`make browser`), not from `playwright install`: these tests launch
 /usr/bin/chromium and fail, with that instruction, when it is missing. Every request the page
 makes is recorded; any that would leave the live server is aborted and fails the test.
+
+The linked-data tests open things by their IRI paths, as a person following a link to
+`https://w3id.org/natograph/...` would: the browser's own Accept header must be what leads
+through the 303 See Other to the HTML document, which no in-process client can show.
 """
 
 from __future__ import annotations
@@ -14,7 +19,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-from playwright.sync_api import Browser, Page, Request, Route, sync_playwright
+from playwright.sync_api import Browser, Page, Request, Response, Route, expect, sync_playwright
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -181,4 +186,106 @@ def test_editor_completes_project_prefixes_offline(session: Session) -> None:
     assert "PREFIX ngo: <https://w3id.org/natograph/ontology/>" in query  # added from our list
     stored = page.evaluate("window.localStorage.length")
     assert stored == 0
+    _assert_self_contained(session)
+
+
+# --- Linked-data pages ---------------------------------------------------------------------
+
+
+def _visit_thing(session: Session, path: str) -> Response:
+    """Open a thing's IRI path; assert the browser was sent 303 to its HTML document."""
+    response = session.page.goto(session.origin + path)
+    assert response is not None
+    assert response.status == 200
+    assert session.page.url == f"{session.origin}{path}.html"
+    assert response.headers["content-type"].startswith("text/html")
+    hop = response.request.redirected_from
+    assert hop is not None, "the thing's IRI answered without a redirect"
+    assert hop.url == session.origin + path
+    redirect = hop.response()
+    assert redirect is not None
+    assert redirect.status == 303
+    assert "Accept" in redirect.headers["vary"]
+    return response
+
+
+def test_partner_page_opens_by_iri_and_follows_a_link(session: Session) -> None:
+    page = session.page
+    started = time.perf_counter()
+    _visit_thing(session, "/id/country/UKR")
+
+    assert page.title() == "Ukraine · natograph"
+    expect(page.locator("h1")).to_have_text("Ukraine")
+    expect(page.locator("html")).to_have_attribute("lang", "en")
+    timeline = page.locator("table.timeline")
+    expect(timeline).to_be_visible()
+    expect(timeline.locator("caption")).to_contain_text("oldest first")
+    pfp = page.locator("table.timeline tbody tr").filter(has_text="Partnership for Peace")
+    expect(pfp).to_have_count(1)
+    expect(pfp).to_be_visible()
+    expect(pfp.locator("time").first).to_have_attribute("datetime", "1994-02-08")
+    # The embedded description is JSON the browser parses, and it is about the page's thing.
+    ids = page.evaluate(
+        """() => JSON.parse(document.querySelector('script[type="application/ld+json"]').text)
+                  ['@graph'].map(node => node.id)"""
+    )
+    assert "ngc:UKR" in ids
+
+    link = pfp.get_by_role("link", name="Partnership for Peace", exact=True)
+    expect(link).to_have_attribute("href", "../../id/pfp")
+    link.click()
+    page.wait_for_url(f"{session.origin}/id/pfp.html")
+    expect(page.locator("h1")).to_have_text("Partnership for Peace")
+    assert page.title() == "Partnership for Peace · natograph"
+    expect(page.locator("table.timeline")).to_be_visible()
+    followed = time.perf_counter() - started
+
+    gets = [r.split(" ", 1)[1] for r in session.requests if r.startswith("GET ")]
+    assert gets.index(f"{session.origin}/id/pfp") < gets.index(f"{session.origin}/id/pfp.html")
+    assert any("/static/natograph.css" in url for url in gets)
+    _assert_self_contained(session)
+    print(f"\npartner page opened by IRI and a link followed in {followed:.2f} s")
+
+
+def test_language_switch_renders_french(session: Session) -> None:
+    page = session.page
+    _visit_thing(session, "/id/country/UKR")
+    expect(page.locator("#engagements-title")).to_have_text("Memberships and engagements")
+
+    page.get_by_role("navigation", name="Language").get_by_role("link", name="Français").click()
+    page.wait_for_url(f"{session.origin}/id/country/UKR.html?lang=fr")
+    expect(page.locator("html")).to_have_attribute("lang", "fr")
+    # Ukraine has no French label: the English one is shown, marked as English.
+    expect(page.locator("h1 [lang=en]")).to_have_text("Ukraine")
+    expect(page.locator("#engagements-title")).to_have_text("Adhésions et engagements")
+    switch = page.get_by_role("navigation", name="Langue")
+    expect(switch.locator('[aria-current="true"]')).to_have_text("Français")
+    row = page.locator("table.timeline tbody tr").filter(has_text="Partenariat pour la paix")
+    expect(row).to_have_count(1)
+    expect(row.get_by_role("cell", name="en cours")).to_be_visible()
+
+    # The choice of language follows the links (through the 303) to the next page.
+    row.get_by_role("link", name="Partenariat pour la paix").click()
+    page.wait_for_url(f"{session.origin}/id/pfp.html?lang=fr")
+    expect(page.locator("html")).to_have_attribute("lang", "fr")
+    expect(page.locator("h1")).to_have_text("Partenariat pour la paix")
+    assert page.title() == "Partenariat pour la paix · natograph"
+    _assert_self_contained(session)
+
+
+def test_landing_page_links_to_the_query_page(session: Session) -> None:
+    page = session.page
+    response = page.goto(session.origin + "/")
+    assert response is not None and response.status == 200
+    assert response.request.redirected_from is None  # the root is the page itself
+    expect(page.locator("h1")).to_contain_text("natograph")
+    expect(page.locator("html")).to_have_attribute("lang", "en")
+
+    page.locator("#explore").get_by_role("link", name="Query editor").click()
+    page.wait_for_url(f"{session.origin}/query")
+    page.wait_for_selector(".yasgui .CodeMirror")
+    page.wait_for_selector("html.yasgui-ready")
+    assert page.title() == TITLE
+    endpoint = session.origin + "/sparql"
+    assert page.locator("#endpoint-url").inner_text() == endpoint
     _assert_self_contained(session)
