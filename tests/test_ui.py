@@ -17,7 +17,7 @@ from natograph.namespaces import PREFIXES
 from natograph.results import rows
 from natograph.sparql import CompetencyQuestion, Parameter, competency_questions, guard
 from natograph.store import OxigraphStore
-from natograph.web import ui
+from natograph.web import pages, ui
 
 ROOT = Path(__file__).resolve().parents[1]
 VENDOR = ROOT / "src" / "natograph" / "static" / "vendor" / "yasgui"
@@ -340,10 +340,11 @@ def test_markup_in_a_title_is_escaped() -> None:
     assert len(scripts) == 3  # the two static scripts and the JSON data block, nothing injected
 
 
-def test_json_script_cannot_close_its_element() -> None:
+@pytest.mark.parametrize("escape", [pages.json_script, pages.jsonld_script])
+def test_json_script_cannot_close_its_element(escape: Callable[[object], object]) -> None:
     value = {"a": "</script><!-- & \u2028", "b": ["<", ">"]}
-    text = str(ui.json_script(value))
-    assert "<" not in text and ">" not in text and "&" not in text
+    text = str(escape(value))
+    assert "<" not in text and ">" not in text and "&" not in text and "\u2028" not in text
     assert json.loads(text) == value
 
 

@@ -13,6 +13,8 @@ from collections.abc import Callable
 from functools import cache
 from pathlib import Path
 
+from natograph.negotiate import weighted
+
 LANGUAGES = ("en", "fr")
 """The page languages, the first being the default."""
 LANGUAGE_NAMES = {"en": "English", "fr": "Français"}
@@ -67,21 +69,9 @@ def negotiate_language(header: str | None, offered: tuple[str, ...] = LANGUAGES)
     if not header:
         return offered[0]
     best: tuple[float, int, str] | None = None
-    for part in header.split(","):
-        fields = [f.strip() for f in part.split(";")]
-        tag = fields[0].lower()
-        if not tag:
-            continue
-        q = 1.0
-        for param in fields[1:]:
-            name, _, value = param.partition("=")
-            if name.strip().lower() == "q":
-                try:
-                    q = min(max(float(value), 0.0), 1.0)
-                except ValueError:
-                    q = 0.0
+    for tag, q in weighted(header):
         for index, lang in enumerate(offered):
-            if q > 0 and (tag == "*" or tag == lang or tag.startswith(lang + "-")):
+            if tag and q > 0 and (tag == "*" or tag == lang or tag.startswith(lang + "-")):
                 candidate = (q, -index, lang)
                 if best is None or candidate > best:
                     best = candidate

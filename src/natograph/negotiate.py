@@ -28,16 +28,12 @@ class MediaRange:
         return 0
 
 
-def parse_accept(header: str | None) -> list[MediaRange]:
-    """Parse an Accept header; malformed entries are skipped rather than failing the request."""
-    if not header or not header.strip():
-        return [MediaRange("*", "*", 1.0)]
-    ranges = []
+def weighted(header: str) -> list[tuple[str, float]]:
+    """The comma-separated tokens of an Accept-style header with their q-values (RFC 9110 §12.4.2),
+    lower-cased; a malformed q counts as 0 and other parameters are ignored."""
+    entries = []
     for part in header.split(","):
         fields = [f.strip() for f in part.split(";")]
-        kind, slash, sub = fields[0].lower().partition("/")
-        if not slash or not kind or not sub:
-            continue
         q = 1.0
         for param in fields[1:]:
             name, _, value = param.partition("=")
@@ -46,7 +42,19 @@ def parse_accept(header: str | None) -> list[MediaRange]:
                     q = min(max(float(value.strip()), 0.0), 1.0)
                 except ValueError:
                     q = 0.0
-        ranges.append(MediaRange(kind, sub, q))
+        entries.append((fields[0].lower(), q))
+    return entries
+
+
+def parse_accept(header: str | None) -> list[MediaRange]:
+    """Parse an Accept header; malformed entries are skipped rather than failing the request."""
+    if not header or not header.strip():
+        return [MediaRange("*", "*", 1.0)]
+    ranges = []
+    for token, q in weighted(header):
+        kind, slash, sub = token.partition("/")
+        if slash and kind and sub:
+            ranges.append(MediaRange(kind, sub, q))
     return ranges or [MediaRange("*", "*", 1.0)]
 
 

@@ -6,9 +6,11 @@ and every link is relative to the page, so the pages work on whatever host and p
 
 from __future__ import annotations
 
+import hashlib
 import json
 from dataclasses import dataclass
 from functools import cache
+from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
 
@@ -16,7 +18,9 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoes
 from markupsafe import Markup
 
 from natograph.i18n import LANGUAGE_NAMES, LANGUAGES, translator
-from natograph.web.ui import TEMPLATES, static_url
+
+TEMPLATES = Path(__file__).resolve().parent / "templates"
+STATIC = Path(__file__).resolve().parents[1] / "static"
 
 
 @dataclass(frozen=True)
@@ -41,16 +45,42 @@ def environment() -> Environment:
         trim_blocks=True,
         lstrip_blocks=True,
     )
+    env.filters["json_script"] = json_script
     env.filters["jsonld_script"] = jsonld_script
     return env
 
 
+def json_script(value: object) -> Markup:
+    """JSON safe to place inside <script type="application/json"> (read back with JSON.parse).
+
+    `<`, `>` and `&` are written as JSON escapes, so no value can close the element (`</script>`)
+    or open a comment; the JSON itself stays valid and decodes to the same data.
+    """
+    return _script_safe(json.dumps(value, ensure_ascii=False, sort_keys=True))
+
+
 def jsonld_script(value: object) -> Markup:
-    """JSON for a <script type="application/ld+json"> element: `<`, `>`, `&` escaped as \\u003c…,
-    so no label can end the element early; JSON-LD processors read the same data."""
+    """JSON-LD text (or a value to dump) for <script type="application/ld+json">, escaped the same
+    way: JSON-LD processors read the same data, and no label can end the element early."""
     text = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False, indent=1)
-    text = text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
-    return Markup(text)  # escaped above for the script context
+    return _script_safe(text)
+
+
+def _script_safe(text: str) -> Markup:
+    text = text.replace("&", "\\u0026").replace("<", "\\u003c").replace(">", "\\u003e")
+    text = text.replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
+    return Markup(text)  # escaped above for the script-data context
+
+
+@cache
+def static_version(relative: str) -> str:
+    """A short content hash of a static file, used as `?v=` so that it may be cached for good."""
+    return hashlib.sha256((STATIC / relative).read_bytes()).hexdigest()[:12]
+
+
+def static_url(relative: str) -> str:
+    """A page-relative URL (the page may live under any prefix) that changes with the file."""
+    return f"static/{relative}?v={static_version(relative)}"
 
 
 def language_links(

@@ -7,19 +7,14 @@ Content-Security-Policy tells the browser to refuse anything that would.
 
 from __future__ import annotations
 
-import hashlib
-import json
 import logging
 import re
 from dataclasses import dataclass
-from functools import cache
 from pathlib import Path
 from typing import Any
 
 from fastapi import APIRouter, HTTPException, Request, Response
 from fastapi.responses import FileResponse, HTMLResponse
-from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
-from markupsafe import Markup
 
 from natograph import __version__
 from natograph.namespaces import PREFIXES
@@ -32,12 +27,11 @@ from natograph.sparql import (
     expand,
     typed_value,
 )
+from natograph.web.pages import STATIC, environment, static_url
 from natograph.web.served import ServedGraph
 
 log = logging.getLogger("natograph.web")
 
-TEMPLATES = Path(__file__).resolve().parent / "templates"
-STATIC = Path(__file__).resolve().parents[1] / "static"
 YASGUI = STATIC / "vendor" / "yasgui"
 
 # Long-lived caching is safe because every URL the page uses carries `?v=<content hash>`.
@@ -79,31 +73,7 @@ ORDER BY ?label
 """
 
 
-def _environment() -> Environment:
-    env = Environment(
-        loader=FileSystemLoader(TEMPLATES),
-        autoescape=select_autoescape(["html", "xml"], default_for_string=True),
-        undefined=StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-    )
-    env.filters["json_script"] = json_script
-    return env
-
-
-def json_script(value: object) -> Markup:
-    """JSON safe to place inside <script type="application/json"> (read back with JSON.parse).
-
-    `<`, `>` and `&` are written as JSON escapes, so no value can close the element (`</script>`)
-    or open a comment; the JSON itself stays valid and decodes to the same data.
-    """
-    text = json.dumps(value, ensure_ascii=False, sort_keys=True)
-    text = text.replace("&", "\\u0026").replace("<", "\\u003c").replace(">", "\\u003e")
-    text = text.replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
-    return Markup(text)  # escaped above for the script-data context
-
-
-ENV = _environment()
+ENV = environment()
 
 
 # --- Examples: competency questions with their parameters written in ---------------------------
@@ -294,17 +264,6 @@ def _first_code_line(text: str) -> int:
 
 
 # --- Static files ------------------------------------------------------------------------------
-
-
-@cache
-def static_version(relative: str) -> str:
-    """A short content hash of a static file, used as `?v=` so that it may be cached for good."""
-    return hashlib.sha256((STATIC / relative).read_bytes()).hexdigest()[:12]
-
-
-def static_url(relative: str) -> str:
-    """A page-relative URL (the page may live under any prefix) that changes with the file."""
-    return f"static/{relative}?v={static_version(relative)}"
 
 
 def vendored_version() -> dict[str, str]:
