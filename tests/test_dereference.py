@@ -136,6 +136,17 @@ def test_jsonld_names_the_context_of_the_server_that_answered(client: TestClient
     assert one.headers["etag"] != two.headers["etag"]
 
 
+def test_embedded_jsonld_is_the_jsonld_document(client: TestClient) -> None:
+    """The page embeds the same JSON-LD as `.jsonld` serves, naming the context relatively."""
+    page = client.get("/id/country/GEO.html").text
+    opening = '<script type="application/ld+json">'
+    embedded = json.loads(page.split(opening, 1)[1].split("</script>", 1)[0])
+    document = json.loads(client.get("/id/country/GEO.jsonld").content)
+    assert embedded["@context"] == "../../context.jsonld"
+    assert document["@context"] == "http://testserver/context.jsonld"
+    assert embedded["@graph"] == document["@graph"]
+
+
 def test_description_carries_dated_sourced_memberships_and_labels(client: TestClient) -> None:
     quads = triples_of(client.get("/id/country/UKR.ttl").content, "text/turtle")
     about = {(q.subject.value, q.predicate.value, q.object.value) for q in quads}

@@ -7,6 +7,7 @@ start or on first use, so a page request only describes one resource and renders
 
 from __future__ import annotations
 
+import json
 import threading
 from collections.abc import Callable
 from functools import cached_property
@@ -31,6 +32,8 @@ from natograph.web.resources import Options, Pages, resources_router
 from natograph.web.served import ServedGraph
 
 T = TypeVar("T")
+_CONTEXT_SLOT = "urn:natograph:context-slot"
+"""Stands for the context URL in cached JSON-LD (a string no graph contains)."""
 
 
 class LinkedData:
@@ -41,6 +44,7 @@ class LinkedData:
         self.base = settings.base_iri
         self.release = release
         self._lock = threading.Lock()
+        self._compacted: dict[tuple[ox.Triple, ...], bytes] = {}
         self.resolver = Resolver(served, self.base, release.description, self._jsonld)
         self.pages = Pages(
             resource=self.resource_page,
@@ -74,7 +78,19 @@ class LinkedData:
     # --- Renderers --------------------------------------------------------------------------
 
     def _jsonld(self, triples: list[ox.Triple], context_url: str) -> bytes:
-        return jsonld.serialise(triples, context_url, self.context)
+        """Compact JSON-LD, compacted once per set of triples: the `.jsonld` document and the
+        copy embedded in the HTML page differ only in how they name the context."""
+        key = tuple(triples)
+        with self._lock:
+            body = self._compacted.get(key)
+        if body is None:
+            body = jsonld.serialise(triples, _CONTEXT_SLOT, self.context)
+            with self._lock:
+                self._compacted[key] = body
+                while len(self._compacted) > 512:
+                    del self._compacted[next(iter(self._compacted))]
+        named = json.dumps(context_url, ensure_ascii=False)[1:-1]  # escaped as in a JSON string
+        return body.replace(_CONTEXT_SLOT.encode(), named.encode(), 1)
 
     def resource_page(
         self, resource: Resource, description: Description, path: str, options: Options
@@ -128,8 +144,7 @@ class LinkedData:
         if resource.kind == "ontology":
             return None  # the whole ontology would dwarf the page; it is one link away
         root = "../" * path.count("/")
-        data = jsonld.serialise(description.triples(), root + jsonld.CONTEXT_PATH, self.context)
-        return data.decode("utf-8")
+        return self._jsonld(description.triples(), root + jsonld.CONTEXT_PATH).decode("utf-8")
 
     def router(self) -> APIRouter:
         return resources_router(self.served, self.resolver, self.pages)
