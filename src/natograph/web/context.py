@@ -16,6 +16,7 @@ from fastapi import APIRouter, Request, Response
 
 from natograph.jsonld import CONTEXT_PATH, context, to_bytes
 from natograph.store import GraphStore
+from natograph.web.conditional import none_match
 from natograph.web.served import ServedGraph
 
 MEDIA_TYPE = "application/ld+json"
@@ -59,17 +60,9 @@ def context_router(served: ServedGraph) -> APIRouter:
 
 def _answer(request: Request, published: PublishedContext, *, head: bool) -> Response:
     headers = {"ETag": published.etag, "Cache-Control": CACHE_CONTROL}
-    if _matches(request.headers.get("if-none-match"), published.etag):
+    if none_match(request.headers.get("if-none-match"), published.etag):
         return Response(status_code=304, headers=headers)
     if head:
         headers["Content-Length"] = str(len(published.body))
         return Response(media_type=MEDIA_TYPE, headers=headers)
     return Response(published.body, media_type=MEDIA_TYPE, headers=headers)
-
-
-def _matches(header: str | None, etag: str) -> bool:
-    """If-None-Match uses the weak comparison: `W/"x"` and `"x"` match each other."""
-    if header is None:
-        return False
-    tags = {tag.strip().removeprefix("W/") for tag in header.split(",")}
-    return "*" in tags or etag.removeprefix("W/") in tags

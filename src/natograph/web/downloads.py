@@ -33,6 +33,7 @@ from natograph.release import (
     write_release,
 )
 from natograph.settings import Settings
+from natograph.web.conditional import none_match
 from natograph.web.description import void_description
 from natograph.web.rdf import content_type, rdf_response
 from natograph.web.served import ServedGraph
@@ -164,7 +165,7 @@ def downloads_router(release: ServedRelease) -> APIRouter:
             return _unavailable(err)
         etag = 'W/"' + next(f.sha256 for f in files if f.name == CHECKSUMS) + '"'
         headers = _headers(etag, modified)
-        if _not_modified(request, etag):
+        if none_match(request.headers.get("if-none-match"), etag):
             return Response(status_code=304, headers=headers)
         return HTMLResponse(_listing(files), headers=headers)
 
@@ -181,7 +182,7 @@ def downloads_router(release: ServedRelease) -> APIRouter:
         # application/gzip), so its checksum is a strong validator; other files may be.
         etag = ('"{}"' if found.gzip else 'W/"{}"').format(found.sha256)
         headers = _headers(etag, modified)
-        if _not_modified(request, etag):
+        if none_match(request.headers.get("if-none-match"), etag):
             return Response(status_code=304, headers=headers)
         return FileResponse(path, media_type=content_type(found.served_type), headers=headers)
 
@@ -230,14 +231,6 @@ def _headers(etag: str, modified: str) -> dict[str, str]:
         "Cache-Control": CACHE_CONTROL,
         "X-Content-Type-Options": "nosniff",
     }
-
-
-def _not_modified(request: Request, etag: str) -> bool:
-    match = request.headers.get("if-none-match")
-    if match is None:
-        return False
-    tags = {t.strip().removeprefix("W/") for t in match.split(",")}
-    return "*" in tags or etag.removeprefix("W/") in tags
 
 
 def _listing(files: list[ReleaseFile]) -> str:

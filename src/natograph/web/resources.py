@@ -26,6 +26,7 @@ from natograph import results_io
 from natograph.describe import Description
 from natograph.documents import (
     BY_EXTENSION,
+    BY_MEDIA_TYPE,
     FORMATS,
     MEDIA_TYPE_ALIASES,
     OFFERED,
@@ -34,6 +35,7 @@ from natograph.documents import (
 )
 from natograph.i18n import LANGUAGES, negotiate_language
 from natograph.negotiate import choose
+from natograph.web.conditional import none_match
 from natograph.web.iri_paths import BadPath, local_path
 from natograph.web.rdf import content_type
 from natograph.web.resolve import Resolver, Resource
@@ -128,7 +130,7 @@ def resources_router(served: ServedGraph, resolver: Resolver, pages: Pages) -> A
         }
         if fmt.extension == ".html":
             headers["Content-Language"] = options.lang
-        if _matches(request.headers.get("if-none-match"), etag):
+        if none_match(request.headers.get("if-none-match"), etag):
             return Response(status_code=304, headers=headers)
 
         def make() -> bytes:
@@ -201,7 +203,7 @@ def _see_other(request: Request, resource: Resource, thing_path: str) -> Respons
             media_type=_PLAIN,
             headers={"Vary": "Accept", "Link": _links(thing_path, resource, None)},
         )
-    fmt = BY_EXTENSION_OF_TYPE[MEDIA_TYPE_ALIASES.get(chosen, chosen)]
+    fmt = BY_MEDIA_TYPE[MEDIA_TYPE_ALIASES.get(chosen, chosen)]
     name = resource.document_name(thing_path)
     location = name + fmt.extension + (f"?{request.url.query}" if request.url.query else "")
     return Response(
@@ -216,8 +218,6 @@ def _see_other(request: Request, resource: Resource, thing_path: str) -> Respons
         },
     )
 
-
-BY_EXTENSION_OF_TYPE = {f.media_type: f for f in FORMATS}
 
 
 def _links(path: str, resource: Resource, current: DocumentFormat | None) -> str:
@@ -235,13 +235,6 @@ def _links(path: str, resource: Resource, current: DocumentFormat | None) -> str
 def _etag(version: str, path: str, options: Options) -> str:
     digest = hashlib.sha256(f"{version}|{path}|{options}".encode()).hexdigest()[:20]
     return f'"{digest}"'
-
-
-def _matches(header: str | None, etag: str) -> bool:
-    if header is None:
-        return False
-    tags = [t.strip().removeprefix("W/") for t in header.split(",")]
-    return "*" in tags or etag in tags
 
 
 def _rdf(

@@ -29,6 +29,7 @@ from natograph.negotiate import choose
 from natograph.results_io import FORMAT_NAMES, GRAPH_FORMAT_NAMES, GRAPH_TYPES, SELECT_TYPES
 from natograph.settings import Settings
 from natograph.sparql import QueryRejected, guard, names_graphs, query_form
+from natograph.web.conditional import none_match
 from natograph.web.description import service_description
 from natograph.web.rdf import content_type, rdf_response
 from natograph.web.served import ServedGraph
@@ -351,9 +352,8 @@ async def _answer(
 
 def _not_modified(request: Request, etag: str, served: ServedGraph) -> bool:
     match = request.headers.get("if-none-match")
-    if match is not None:
-        tags = [t.strip() for t in match.split(",")]
-        return "*" in tags or etag in tags or etag.removeprefix("W/") in tags
+    if match is not None:  # it takes precedence over If-Modified-Since (RFC 9110 §13.1.3)
+        return none_match(match, etag)
     since = request.headers.get("if-modified-since")
     if since:
         try:
