@@ -42,6 +42,7 @@ class LinkedData:
     def __init__(self, served: ServedGraph, settings: Settings, release: ServedRelease) -> None:
         self.served = served
         self.base = settings.base_iri
+        self.cache_bytes = settings.result_cache_mb * 1_000_000
         self.release = release
         self._lock = threading.Lock()
         self._compacted: dict[tuple[ox.Triple, ...], bytes] = {}
@@ -147,7 +148,7 @@ class LinkedData:
         return self._jsonld(description.triples(), root + jsonld.CONTEXT_PATH).decode("utf-8")
 
     def router(self) -> APIRouter:
-        return resources_router(self.served, self.resolver, self.pages)
+        return resources_router(self.served, self.resolver, self.pages, self.cache_bytes)
 
 
 def alternates(resource: Resource, path: str) -> list[Alternate]:

@@ -13,7 +13,6 @@ server that answered (they are relative).
 from __future__ import annotations
 
 import hashlib
-from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
 from urllib.parse import parse_qsl
@@ -37,6 +36,7 @@ from natograph.i18n import LANGUAGES, negotiate_language
 from natograph.negotiate import choose
 from natograph.web.conditional import none_match
 from natograph.web.iri_paths import BadPath, local_path
+from natograph.web.lru import SizedLRU
 from natograph.web.rdf import content_type
 from natograph.web.resolve import Resolver, Resource
 from natograph.web.served import ServedGraph
@@ -54,28 +54,6 @@ class Options:
     inferred: bool
 
 
-class DocumentCache:
-    """A bounded LRU of rendered documents: the dataset is read-only while the server runs."""
-
-    def __init__(self, max_bytes: int) -> None:
-        self.max_bytes = max_bytes
-        self.size = 0
-        self._items: OrderedDict[tuple[object, ...], bytes] = OrderedDict()
-
-    def get_or_make(self, key: tuple[object, ...], make: Callable[[], bytes]) -> bytes:
-        body = self._items.get(key)
-        if body is not None:
-            self._items.move_to_end(key)
-            return body
-        body = make()
-        if len(body) <= self.max_bytes // 8:
-            self._items[key] = body
-            self.size += len(body)
-            while self.size > self.max_bytes and self._items:
-                self.size -= len(self._items.popitem(last=False)[1])
-        return body
-
-
 @dataclass(frozen=True)
 class Pages:
     """The HTML side, kept behind plain callables so the router does not depend on templates."""
@@ -90,10 +68,12 @@ class Pages:
     """(requested IRI) -> the known IRIs closest to it, best first."""
 
 
-def resources_router(served: ServedGraph, resolver: Resolver, pages: Pages) -> APIRouter:
+def resources_router(
+    served: ServedGraph, resolver: Resolver, pages: Pages, cache_bytes: int
+) -> APIRouter:
     """The catch-all route for dereferencing; include it after every other router."""
     router = APIRouter()
-    cache = DocumentCache(64_000_000)
+    cache: SizedLRU[tuple[object, ...], bytes] = SizedLRU(cache_bytes, len)
 
     @router.api_route("/{_path:path}", methods=["GET", "HEAD"], include_in_schema=False)
     async def dereference(request: Request, _path: str) -> Response:
@@ -217,7 +197,6 @@ def _see_other(request: Request, resource: Resource, thing_path: str) -> Respons
             "Cache-Control": "public, max-age=3600",
         },
     )
-
 
 
 def _links(path: str, resource: Resource, current: DocumentFormat | None) -> str:

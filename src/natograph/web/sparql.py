@@ -14,7 +14,6 @@ graphs. docs/conformance.md reports the W3C test suites' results.
 from __future__ import annotations
 
 import hashlib
-from collections import OrderedDict
 from dataclasses import dataclass
 from email.utils import format_datetime, parsedate_to_datetime
 from urllib.parse import parse_qsl
@@ -31,6 +30,7 @@ from natograph.settings import Settings
 from natograph.sparql import QueryRejected, guard, names_graphs, query_form
 from natograph.web.conditional import none_match
 from natograph.web.description import service_description
+from natograph.web.lru import SizedLRU
 from natograph.web.rdf import content_type, rdf_response
 from natograph.web.served import ServedGraph
 
@@ -65,34 +65,12 @@ class QueryRequest:
     params: tuple[tuple[str, str], ...]
 
 
-class ResponseCache:
-    """Bounded LRU of finished responses: the dataset is read-only, so they never go stale."""
-
-    def __init__(self, max_bytes: int) -> None:
-        self.max_bytes = max_bytes
-        self.size = 0
-        self._items: OrderedDict[str, Outcome] = OrderedDict()
-
-    def get(self, key: str) -> Outcome | None:
-        outcome = self._items.get(key)
-        if outcome is not None:
-            self._items.move_to_end(key)
-        return outcome
-
-    def put(self, key: str, outcome: Outcome) -> None:
-        if len(outcome.body) > self.max_bytes // 8 or key in self._items:
-            return
-        self._items[key] = outcome
-        self.size += len(outcome.body)
-        while self.size > self.max_bytes and self._items:
-            _key, old = self._items.popitem(last=False)
-            self.size -= len(old.body)
-
-
 def sparql_router(served: ServedGraph, settings: Settings, path: str = "/sparql") -> APIRouter:
     """A reusable router for the Protocol's query operation at `path`."""
     router = APIRouter()
-    cache = ResponseCache(settings.result_cache_mb * 1_000_000)
+    cache: SizedLRU[str, Outcome] = SizedLRU(
+        settings.result_cache_mb * 1_000_000, lambda outcome: len(outcome.body)
+    )
 
     async def handle(request: Request) -> Response:
         try:
@@ -328,7 +306,7 @@ async def _answer(
     parsed: QueryRequest,
     served: ServedGraph,
     settings: Settings,
-    cache: ResponseCache,
+    cache: SizedLRU[str, Outcome],
 ) -> Response:
     job = _job(request, parsed, served, settings)
     key = hashlib.sha256(repr((served.version, job)).encode()).hexdigest()[:32]
