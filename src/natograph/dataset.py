@@ -26,7 +26,7 @@ from natograph.namespaces import (
     NGO,
     PREFIXES,
 )
-from natograph.store import OxigraphStore
+from natograph.store import OxigraphStore, select
 
 if TYPE_CHECKING:
     from natograph.release import ReleaseFile
@@ -226,8 +226,7 @@ def _integer(value: int) -> Literal:
 
 
 def _rows(store: OxigraphStore, query: str) -> list[list[str]]:
-    result = store.query(query)
-    return [[str(term.value) for term in row] for row in result]  # type: ignore[union-attr]
+    return [[str(term.value) for term in row] for row in select(store, query)]
 
 
 def _entities(store: OxigraphStore, base_iri: str) -> int:

@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 import pyoxigraph as ox
 
 from natograph.namespaces import GRAPH_INFERRED, NGO, PREFIXES
-from natograph.store import GraphStore
+from natograph.store import GraphStore, select
 
 Term = ox.NamedNode | ox.BlankNode | ox.Literal
 
@@ -346,17 +346,16 @@ def _is_engagement(quads: Iterable[ox.Quad], node: ox.NamedNode) -> bool:
 
 
 def _select_iris(store: GraphStore, query: str) -> list[str]:
-    result = store.query(query)
-    assert isinstance(result, ox.QuerySolutions)
+    result = select(store, query)
     return [row[0].value for row in result if isinstance(row[0], ox.NamedNode)]
 
 
 def _incoming(store: GraphStore, node: ox.NamedNode, limit: int) -> tuple[list[Incoming], bool]:
-    result = store.query(
+    result = select(
+        store,
         f"SELECT ?s ?p ?g WHERE {{ GRAPH ?g {{ ?s ?p {node} }} }} "
-        f"ORDER BY ?p ?s ?g LIMIT {limit * 2 + 1}"
+        f"ORDER BY ?p ?s ?g LIMIT {limit * 2 + 1}",
     )
-    assert isinstance(result, ox.QuerySolutions)
     rows: dict[tuple[str, str], Incoming] = {}
     for s, p, g in result:
         if not isinstance(s, ox.NamedNode | ox.BlankNode) or not isinstance(p, ox.NamedNode):
@@ -387,11 +386,11 @@ def _labels(store: GraphStore, nodes: list[ox.NamedNode]) -> Iterator[ox.Quad]:
     """The labels of `nodes`, asked in batches (VALUES) to keep each query small."""
     for start in range(0, len(nodes), 200):
         batch = " ".join(str(n) for n in nodes[start : start + 200])
-        result = store.query(
+        result = select(
+            store,
             "SELECT ?x ?p ?l ?g WHERE { VALUES ?x { " + batch + " } "
-            "VALUES ?p { rdfs:label skos:prefLabel } GRAPH ?g { ?x ?p ?l } }"
+            "VALUES ?p { rdfs:label skos:prefLabel } GRAPH ?g { ?x ?p ?l } }",
         )
-        assert isinstance(result, ox.QuerySolutions)
         for x, p, label, g in result:
             if isinstance(label, ox.Literal) and isinstance(g, ox.NamedNode):
                 yield ox.Quad(x, p, label, g)

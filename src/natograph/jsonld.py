@@ -30,7 +30,7 @@ import pyoxigraph as ox
 from pyld import jsonld
 
 from natograph.namespaces import GRAPH_DATA, GRAPH_INFERRED, GRAPH_ONTOLOGY, NGO, PREFIXES
-from natograph.store import GraphStore
+from natograph.store import GraphStore, select
 
 CONTEXT_PATH = "context.jsonld"
 """Where the context lives, relative to the base IRI (and to the server root)."""
@@ -250,8 +250,7 @@ def _terms(store: GraphStore) -> dict[str, _Term]:
 
 
 def _select(store: GraphStore, sparql: str) -> list[ox.QuerySolution]:
-    result = store.query(sparql)
-    assert isinstance(result, ox.QuerySolutions)
+    result = select(store, sparql)
     return list(result)
 
 

@@ -24,7 +24,7 @@ import pyoxigraph as ox
 
 from natograph.documents import FORMATS, DocumentFormat, split_document
 from natograph.jsonld import PYLD_LOCK
-from natograph.store import GraphStore
+from natograph.store import GraphStore, select
 
 _RDF_FORMATS = {
     "text/turtle": ox.RdfFormat.TURTLE,
@@ -68,8 +68,7 @@ def iris_query(base: str) -> str:
 
 def iris_in_graph(store: GraphStore, base: str) -> list[str]:
     """The IRIs to check, from a store."""
-    result = store.query(iris_query(base))
-    assert isinstance(result, ox.QuerySolutions)
+    result = select(store, iris_query(base))
     return sorted(row[0].value for row in result)
 
 

@@ -30,7 +30,7 @@ from natograph.namespaces import (
     PREFIXES,
 )
 from natograph.parse import from_rdflib
-from natograph.store import OxigraphStore
+from natograph.store import OxigraphStore, select
 
 CHECKSUMS = "SHA256SUMS"
 DESCRIPTION = "dataset.ttl"
@@ -178,8 +178,7 @@ def _write(folder: Path, spec: ReleaseFile, data: bytes) -> ReleaseFile:
 def _canonical_graphs(store: OxigraphStore) -> dict[str, list[ox.Triple]]:
     """Every named graph's triples, blank nodes relabelled by RDFC-1.0 across the whole dataset
     (so a blank node keeps one label in every file)."""
-    result = store.query("SELECT ?s ?p ?o ?g WHERE { GRAPH ?g { ?s ?p ?o } }")
-    assert isinstance(result, ox.QuerySolutions)
+    result = select(store, "SELECT ?s ?p ?o ?g WHERE { GRAPH ?g { ?s ?p ?o } }")
     dataset = ox.Dataset(ox.Quad(row["s"], row["p"], row["o"], row["g"]) for row in result)
     dataset.canonicalize(ox.CanonicalizationAlgorithm.RDFC_1_0)
     graphs: dict[str, list[ox.Triple]] = {

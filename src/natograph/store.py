@@ -109,3 +109,11 @@ class OxigraphStore:
 
     def __len__(self) -> int:
         return len(self._store)
+
+
+def select(store: GraphStore, sparql: str, *, inferred: bool = True) -> ox.QuerySolutions:
+    """The solutions of a SELECT the code itself wrote (any other form is a bug, not bad input)."""
+    result = store.query(sparql, inferred=inferred)
+    if not isinstance(result, ox.QuerySolutions):
+        raise TypeError(f"expected a SELECT query, got {type(result).__name__}: {sparql[:80]}")
+    return result

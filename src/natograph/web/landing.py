@@ -14,7 +14,7 @@ from typing import Any
 import pyoxigraph as ox
 
 from natograph.namespaces import NGO, PREFIXES
-from natograph.store import GraphStore
+from natograph.store import GraphStore, select
 from natograph.web.pages import render
 from natograph.web.terms import DateText, Labels, Ref, Terms
 
@@ -202,6 +202,5 @@ def _labels(store: GraphStore, iris: list[str]) -> tuple[Labels, Labels]:
 
 
 def _select(store: GraphStore, query: str) -> list[Any]:
-    result = store.query(query)
-    assert isinstance(result, ox.QuerySolutions)
+    result = select(store, query)
     return [tuple(row) for row in result]

@@ -15,7 +15,7 @@ from typing import Any
 
 import pyoxigraph as ox
 
-from natograph.store import GraphStore
+from natograph.store import GraphStore, select
 from natograph.web.pages import render
 from natograph.web.terms import Labels, Ref, Terms
 
@@ -32,12 +32,12 @@ class Known:
 
 def known_resources(store: GraphStore, base: str) -> Known:
     """Every IRI under `base` that is a subject or a named graph, with its labels."""
-    result = store.query(
+    result = select(
+        store,
         "SELECT DISTINCT ?s ?p ?label WHERE { { ?s ?any ?o } UNION { GRAPH ?s { } }"
         f" FILTER(isIRI(?s) && STRSTARTS(STR(?s), {_string(base)}))"
-        " OPTIONAL { VALUES ?p { rdfs:label skos:prefLabel } ?s ?p ?label } }"
+        " OPTIONAL { VALUES ?p { rdfs:label skos:prefLabel } ?s ?p ?label } }",
     )
-    assert isinstance(result, ox.QuerySolutions)
     iris: dict[str, None] = {}
     labels = Labels()
     for s, p, label in result:

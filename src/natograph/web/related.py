@@ -19,7 +19,7 @@ import pyoxigraph as ox
 
 from natograph.describe import curie
 from natograph.sparql import CompetencyQuestion, expand
-from natograph.store import GraphStore
+from natograph.store import GraphStore, select
 from natograph.web.terms import Text
 from natograph.web.ui import with_defaults
 
@@ -59,11 +59,11 @@ def related_questions(
             continue
         param = iri_params[0]
         example = ox.NamedNode(expand(param.default or ""))
-        result = store.query(
+        result = select(
+            store,
             f"SELECT DISTINCT ?type WHERE {{ {example} a ?type FILTER(isIRI(?type)) }}",
             inferred=False,
         )
-        assert isinstance(result, ox.QuerySolutions)
         types = frozenset(row[0].value for row in result if isinstance(row[0], ox.NamedNode))
         if types:
             found.append(RelatedQuestion(cq, param.name, types))

@@ -18,6 +18,7 @@ from rdflib import RDF, Graph, Namespace, URIRef
 from natograph.describe import Description, describe
 from natograph.namespaces import GRAPH_DATA, GRAPH_ONTOLOGY, ONTOLOGY_IRI, PREFIXES
 from natograph.parse import from_rdflib
+from natograph.store import select
 from natograph.web.served import ServedGraph
 
 FOAF = "http://xmlns.com/foaf/0.1/"
@@ -112,18 +113,17 @@ class Resolver:
         return self._jsonld(triples, context_url)
 
     def _ontology_quads(self) -> list[ox.Quad]:
-        result = self.served.store.query(
-            f"SELECT ?s ?p ?o WHERE {{ GRAPH <{GRAPH_ONTOLOGY}> {{ ?s ?p ?o }} }}"
+        result = select(
+            self.served.store,
+            f"SELECT ?s ?p ?o WHERE {{ GRAPH <{GRAPH_ONTOLOGY}> {{ ?s ?p ?o }} }}",
         )
-        assert isinstance(result, ox.QuerySolutions)
         graph = ox.NamedNode(str(GRAPH_ONTOLOGY))
         return sorted((ox.Quad(s, p, o, graph) for s, p, o in result), key=str)
 
     def _ontology_versions(self) -> set[str]:
-        result = self.served.store.query(
-            f"SELECT ?v WHERE {{ <{ONTOLOGY_IRI}> owl:versionIRI ?v }}"
+        result = select(
+            self.served.store, f"SELECT ?v WHERE {{ <{ONTOLOGY_IRI}> owl:versionIRI ?v }}"
         )
-        assert isinstance(result, ox.QuerySolutions)
         return {row[0].value for row in result}
 
     def _graph_description(self, iri: str) -> Graph:
