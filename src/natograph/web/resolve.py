@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Literal as Kind
 
 import pyoxigraph as ox
@@ -53,10 +54,17 @@ class Resolver:
         self._dataset = dataset
         self._jsonld = jsonld
         self._versions = self._ontology_versions()
+        # The graph is read-only while the server runs, so what a path names never changes:
+        # remembering it spares cached documents the ASK. Bounded, since paths come from clients.
+        self._resolved = lru_cache(maxsize=4096)(self._resolve)
 
     # --- Which resource ---------------------------------------------------------------------
 
     def resolve(self, thing_path: str) -> Resource | None:
+        """The resource a local path (relative to the root, no extension) names, or None."""
+        return self._resolved(thing_path)
+
+    def _resolve(self, thing_path: str) -> Resource | None:
         iri = self.base + thing_path
         if thing_path == "":
             return Resource(iri, "landing")
