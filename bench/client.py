@@ -101,6 +101,36 @@ class Cell:
         return 100 * self.steal / self.elapsed if self.elapsed > 0 else math.nan
 
 
+@dataclass(frozen=True)
+class CpuMark:
+    """CPU counters at the start of a measured batch (see `cpu_mark` and `record_cpu`)."""
+
+    server: float
+    client: float
+    busy: float
+    steal: float
+
+
+def cpu_mark(server_cpu: Callable[[], float]) -> CpuMark:
+    server, client = server_cpu(), _own_cpu()
+    busy, steal = machine_cpu()
+    return CpuMark(server, client, busy, steal)
+
+
+def record_cpu(cell: Cell, mark: CpuMark, server_cpu: Callable[[], float]) -> None:
+    """The CPU the server, this client and the rest of the machine spent since `mark`."""
+    cell.server_cpu = server_cpu() - mark.server
+    cell.client_cpu = _own_cpu() - mark.client
+    busy, steal = machine_cpu()
+    cell.other_cpu = max(0.0, busy - mark.busy - cell.client_cpu - cell.server_cpu)
+    cell.steal = steal - mark.steal
+
+
+def _own_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
 def machine_cpu() -> tuple[float, float]:
     """(busy, steal) CPU seconds of the whole machine since boot."""
     times = psutil.cpu_times()
@@ -266,20 +296,14 @@ async def measure(
         for conn in transports:
             await conn.open()
         await asyncio.gather(*(conn.send(ping_path) for conn in transports))
-        cpu0, usage0 = server_cpu(), resource.getrusage(resource.RUSAGE_SELF)
-        busy0, steal0 = machine_cpu()
+        mark = cpu_mark(server_cpu)
         started = time.perf_counter()
         await asyncio.wait_for(
             asyncio.gather(*(worker(conn) for conn in transports)),
             hard_seconds + REQUEST_TIMEOUT,
         )
         cell.elapsed = time.perf_counter() - started
-        usage1 = resource.getrusage(resource.RUSAGE_SELF)
-        cell.server_cpu = server_cpu() - cpu0
-        cell.client_cpu = (usage1.ru_utime + usage1.ru_stime) - (usage0.ru_utime + usage0.ru_stime)
-        busy1, steal1 = machine_cpu()
-        cell.other_cpu = max(0.0, busy1 - busy0 - cell.client_cpu - cell.server_cpu)
-        cell.steal = steal1 - steal0
+        record_cpu(cell, mark, server_cpu)
     finally:
         for conn in transports:
             await conn.close()

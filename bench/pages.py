@@ -25,12 +25,11 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import random
-import resource
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
-from bench.client import Cell, machine_cpu
+from bench.client import Cell, cpu_mark, record_cpu
 from natograph.documents import FORMATS
 
 BROWSER_ACCEPT = (
@@ -276,20 +275,14 @@ async def measure(
             await connection.open()
         ping = DocRequest.of(PRIMING, ".html")
         await asyncio.gather(*(c.get(ping) for c in connections))
-        cpu0, usage0 = server_cpu(), resource.getrusage(resource.RUSAGE_SELF)
-        busy0, steal0 = machine_cpu()
+        mark = cpu_mark(server_cpu)
         started = time.perf_counter()
         await asyncio.wait_for(
             asyncio.gather(*(worker(c) for c in connections)),
             max(plan.hard_seconds, 60.0) + REQUEST_TIMEOUT,
         )
         batch.elapsed = time.perf_counter() - started
-        usage1 = resource.getrusage(resource.RUSAGE_SELF)
-        batch.server_cpu = server_cpu() - cpu0
-        batch.client_cpu = (usage1.ru_utime + usage1.ru_stime) - (usage0.ru_utime + usage0.ru_stime)
-        busy1, steal1 = machine_cpu()
-        batch.other_cpu = max(0.0, busy1 - busy0 - batch.client_cpu - batch.server_cpu)
-        batch.steal = steal1 - steal0
+        record_cpu(batch, mark, server_cpu)
     finally:
         for connection in connections:
             await connection.close()
