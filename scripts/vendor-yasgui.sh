@@ -24,43 +24,9 @@ FILES=(yasgui.min.js yasgui.min.css)
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 dest="$root/src/natograph/static/vendor/yasgui"
 
-for tool in npm node tar; do
-    command -v "$tool" >/dev/null 2>&1 || {
-        echo "vendor-yasgui: $tool is needed (apt-get install nodejs npm)" >&2
-        exit 1
-    }
-done
-
-work="$(mktemp -d)"
-trap 'rm -rf "$work"' EXIT
-
-echo "vendor-yasgui: looking up $PACKAGE@$VERSION"
-expected="$(npm view "$PACKAGE@$VERSION" dist.integrity 2>/dev/null)"
-case "$expected" in
-    sha512-*) ;;
-    *)
-        echo "vendor-yasgui: no sha512 dist.integrity published for $PACKAGE@$VERSION" >&2
-        exit 1
-        ;;
-esac
-
-tarball="$(cd "$work" && npm pack "$PACKAGE@$VERSION" --silent 2>/dev/null | tail -n 1)"
-actual="sha512-$(node -e '
-const fs = require("fs");
-const crypto = require("crypto");
-process.stdout.write(crypto.createHash("sha512").update(fs.readFileSync(process.argv[1])).digest("base64"));
-' "$work/$tarball")"
-if [ "$actual" != "$expected" ]; then
-    echo "vendor-yasgui: integrity mismatch for $tarball" >&2
-    echo "  registry: $expected" >&2
-    echo "  tarball:  $actual" >&2
-    exit 1
-fi
-echo "vendor-yasgui: $tarball matches the registry's integrity $expected"
-
-mkdir -p "$work/unpacked"
-tar -xzf "$work/$tarball" -C "$work/unpacked"
-package_dir="$work/unpacked/package"
+NAME="vendor-yasgui"
+# shellcheck source=scripts/lib/npm-verified.sh
+source "$root/scripts/lib/npm-verified.sh"
 
 meta="$(node -e '
 const p = require(process.argv[1]);
