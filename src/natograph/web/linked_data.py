@@ -9,9 +9,8 @@ from __future__ import annotations
 
 import json
 import threading
-from collections.abc import Callable
 from functools import cached_property
-from typing import Any, TypeVar
+from typing import Any
 
 import pyoxigraph as ox
 from fastapi import APIRouter
@@ -31,7 +30,6 @@ from natograph.web.resource_page import render_resource
 from natograph.web.resources import Options, Pages, resources_router
 from natograph.web.served import ServedGraph
 
-T = TypeVar("T")
 _CONTEXT_SLOT = "urn:natograph:context-slot"
 """Stands for the context URL in cached JSON-LD (a string no graph contains)."""
 
@@ -54,27 +52,24 @@ class LinkedData:
             suggest=self.suggest,
         )
 
-    # --- Computed once, on first use (thread-safe: pages render in the thread pool) -----------
-
-    def _once(self, make: Callable[[], T]) -> T:
-        with self._lock:
-            return make()
+    # --- Computed on first use and kept. Two first requests racing may both compute one of these
+    # (the graph is read-only, so they get the same value); nothing needs a lock for that.
 
     @cached_property
     def context(self) -> dict[str, Any]:
-        return self._once(lambda: jsonld.context(self.served.store))
+        return jsonld.context(self.served.store)
 
     @cached_property
     def landing(self) -> LandingData:
-        return self._once(lambda: landing_data(self.served.store, self.base))
+        return landing_data(self.served.store, self.base)
 
     @cached_property
     def related(self) -> list[RelatedQuestion]:
-        return self._once(lambda: related_questions(self.served.store, self.served.examples))
+        return related_questions(self.served.store, self.served.examples)
 
     @cached_property
     def known(self) -> Known:
-        return self._once(lambda: known_resources(self.served.store, self.base))
+        return known_resources(self.served.store, self.base)
 
     # --- Renderers --------------------------------------------------------------------------
 

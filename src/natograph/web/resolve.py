@@ -14,12 +14,15 @@ from functools import lru_cache
 from typing import Literal as Kind
 
 import pyoxigraph as ox
-from rdflib import RDF, Graph, Namespace, URIRef
+from rdflib import RDF, Graph, Literal, URIRef
+from rdflib.namespace import DCTERMS, RDFS, XSD
 
+from natograph.dataset import VOID
 from natograph.describe import Description, describe
 from natograph.namespaces import GRAPH_DATA, GRAPH_ONTOLOGY, ONTOLOGY_IRI, PREFIXES
 from natograph.parse import from_rdflib
 from natograph.store import select
+from natograph.web.description import SD
 from natograph.web.served import ServedGraph
 
 FOAF = "http://xmlns.com/foaf/0.1/"
@@ -135,24 +138,19 @@ class Resolver:
         return {row[0].value for row in result}
 
     def _graph_description(self, iri: str) -> Graph:
-        from rdflib import Literal
-        from rdflib.namespace import DCTERMS, RDFS, XSD
-
-        sd = Namespace("http://www.w3.org/ns/sparql-service-description#")
-        void = Namespace("http://rdfs.org/ns/void#")
         graph = Graph()
         node = URIRef(iri)
         name = iri.rsplit("/", 1)[-1]
-        graph.add((node, RDF.type, sd.NamedGraph))
-        graph.add((node, RDF.type, void.Dataset))
+        graph.add((node, RDF.type, SD.NamedGraph))
+        graph.add((node, RDF.type, VOID.Dataset))
         graph.add((node, RDFS.label, Literal(f"natograph {name} graph", lang="en")))
         graph.add((node, RDFS.label, Literal(f"graphe « {name} » de natograph", lang="fr")))
-        graph.add((node, sd.name, node))
+        graph.add((node, SD.name, node))
         graph.add((node, DCTERMS.isPartOf, URIRef(self.base + "dataset")))
         count = self.served.graphs.get(iri, 0)
-        graph.add((node, void.triples, Literal(count, datatype=XSD.integer)))
-        graph.add((node, void.sparqlEndpoint, URIRef(self.base + "sparql")))
-        graph.add((node, void.dataDump, URIRef(self.base + "dist/natograph.nq.gz")))
+        graph.add((node, VOID.triples, Literal(count, datatype=XSD.integer)))
+        graph.add((node, VOID.sparqlEndpoint, URIRef(self.base + "sparql")))
+        graph.add((node, VOID.dataDump, URIRef(self.base + "dist/natograph.nq.gz")))
         return graph
 
 
