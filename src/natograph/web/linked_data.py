@@ -112,7 +112,7 @@ class LinkedData:
         )
 
     def landing_page(self, path: str, options: Options) -> str:
-        resource = Resource(self.base + "dataset", "dataset")
+        resource = Resource(self.base, "landing")  # its documents are dataset.<ext>
         context = page_context(
             path, options.lang, iri=self.base, alternates=alternates(resource, path)
         )
@@ -149,5 +149,5 @@ class LinkedData:
 def alternates(resource: Resource, path: str) -> list[Alternate]:
     """Links to the page's RDF documents, relative to the page."""
     thing_path, _ = split_document(path)
-    name = resource.document_name(thing_path) if thing_path else "dataset"
+    name = resource.document_name(thing_path)
     return [Alternate(name + f.extension, f.media_type, f.label) for f in FORMATS if f.rdf]
