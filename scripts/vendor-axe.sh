@@ -66,11 +66,7 @@ done
     echo "by: scripts/vendor-axe.sh (npm pack, integrity checked against the registry)"
     echo "used by: tests/test_accessibility.py only (injected by Playwright; never served)"
     for file in "${FILES[@]}"; do
-        echo "sha256 $file: $(node -e '
-const fs = require("fs");
-const crypto = require("crypto");
-process.stdout.write(crypto.createHash("sha256").update(fs.readFileSync(process.argv[1])).digest("hex"));
-' "$dest/$file")"
+        echo "sha256 $file: $(sha256_hex "$dest/$file")"
     done
 } >"$dest/VERSION"
 

@@ -114,11 +114,7 @@ fi
     echo "vendored: $(date -u +%Y-%m-%d)"
     echo "by: scripts/vendor-yasgui.sh (npm pack, integrity checked against the registry)"
     for file in "${FILES[@]}"; do
-        echo "sha256 $file: $(node -e '
-const fs = require("fs");
-const crypto = require("crypto");
-process.stdout.write(crypto.createHash("sha256").update(fs.readFileSync(process.argv[1])).digest("hex"));
-' "$dest/$file")"
+        echo "sha256 $file: $(sha256_hex "$dest/$file")"
     done
 } >"$dest/VERSION"
 

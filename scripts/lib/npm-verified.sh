@@ -4,7 +4,7 @@
 #
 # Needs: PACKAGE, VERSION, and NAME (the calling script's name, for messages).
 # Sets:  work (a temporary folder, removed on exit), expected (the integrity), tarball,
-#        package_dir (the unpacked package).
+#        package_dir (the unpacked package); defines sha256_hex FILE.
 
 for tool in npm node tar; do
     command -v "$tool" >/dev/null 2>&1 || {
@@ -43,3 +43,12 @@ echo "$NAME: $tarball matches the registry's integrity $expected"
 mkdir -p "$work/unpacked"
 tar -xzf "$work/$tarball" -C "$work/unpacked"
 package_dir="$work/unpacked/package"
+
+# The SHA-256 (hex) of a file, for the VERSION record of what was vendored.
+sha256_hex() {
+    node -e '
+const fs = require("fs");
+const crypto = require("crypto");
+process.stdout.write(crypto.createHash("sha256").update(fs.readFileSync(process.argv[1])).digest("hex"));
+' "$1"
+}
