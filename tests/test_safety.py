@@ -22,8 +22,9 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 from listener import Listener
-from natograph.executor import Job, QueryPool, execute
+from natograph.executor import Job, execute
 from natograph.pipeline import Build
+from natograph.pool import QueryPool
 from natograph.settings import Settings
 from natograph.store import OxigraphStore
 from natograph.web.app import create_app
@@ -234,7 +235,7 @@ def test_timeout_kills_the_worker_while_others_serve(
     with httpx.Client(base_url=live_server, timeout=30) as http:
         wait_for_workers(http, 2)
         before = worker_pids(pool)
-        assert len(before) == 2
+        assert len(before) == 3, "two general workers and one in the short lane"
         outcome: dict[str, object] = {}
 
         def explode() -> None:
@@ -266,7 +267,7 @@ def test_timeout_kills_the_worker_while_others_serve(
         wait_for_workers(http, 2)
         after = worker_pids(pool)
     assert before - after == set(busy), "the worker that ran the query should be gone"
-    assert len(after) == 2 and len(after - before) == 1, "and one new worker in its place"
+    assert len(after) == 3 and len(after - before) == 1, "and one new worker in its place"
     assert cpu_seconds(busy[0]) is None, "the killed worker's process still exists"
     idle = cpu_used(after, 0.5)
     assert all(spent < 0.2 for spent in idle.values()), f"CPU seconds used in 0.5 s: {idle}"
@@ -290,7 +291,8 @@ def small_app(
 
 
 def test_saturation_answers_503_with_retry_after(curated: tuple[OxigraphStore, Build]) -> None:
-    with small_app(curated[0], query_workers=1, max_queue=0, query_timeout=3) as (client, served):
+    settings = {"query_workers": 1, "lane_workers": 0, "max_queue": 0, "query_timeout": 3}
+    with small_app(curated[0], **settings) as (client, served):
         results: list[httpx.Response] = []
         runner = threading.Thread(
             target=lambda: results.append(client.get("/sparql", params={"query": EXPLOSIVE})),
@@ -325,17 +327,24 @@ def test_size_limits(curated: tuple[OxigraphStore, Build]) -> None:
         assert too_big.status_code == 413 and "4000-byte limit" in too_big.text
         assert client.post("/sparql", data={"query": "ASK {}" + " " * 900}).status_code == 200
 
-        select = client.get("/sparql", params={"query": "SELECT ?c { ?c a ngo:AlliedCountry }"})
+        allies = "SELECT ?c { ?c a ngo:AlliedCountry }"
+        refused = client.get("/sparql", params={"query": allies})
+        assert refused.status_code == 413
+        assert "more than 5 rows" in refused.text and "LIMIT" in refused.text
+        assert "truncate=true" in refused.text
+        select = client.get("/sparql", params={"query": allies, "truncate": "true"})
         assert select.status_code == 200
         assert select.headers["x-sparql-maxrows"] == "5"
         assert len(select.json()["results"]["bindings"]) == 5
+        assert select.json()["head"]["link"][0].endswith("#truncated")
         construct = client.get(
             "/sparql",
-            params={"query": "CONSTRUCT WHERE { ?c a ngo:AlliedCountry }"},
+            params={"query": "CONSTRUCT WHERE { ?c a ngo:AlliedCountry }", "truncate": "true"},
             headers={"Accept": "application/n-triples"},
         )
         assert construct.headers["x-sparql-maxrows"] == "5"
-        assert len(construct.text.splitlines()) == 5
+        lines = construct.text.splitlines()
+        assert lines[0].startswith("# truncated: only the first 5 rows") and len(lines) == 6
         small = client.get("/sparql", params={"query": "SELECT ?c { ?c ngo:iso3166Alpha3 'MKD' }"})
         assert small.status_code == 200 and "x-sparql-maxrows" not in small.headers
 

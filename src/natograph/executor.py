@@ -1,20 +1,16 @@
-"""Running queries in worker processes that can be stopped.
+"""Running queries in worker processes that can be stopped: the worker's side.
 
-Oxigraph cannot cancel a running query, so a timeout that really frees resources must end the
+Oxigraph cannot cancel a running query, so a limit that really frees resources must end the
 process running it. Each worker process holds its own read-only copy of the store (loaded from an
-N-Quads dump, or opening the on-disk store read-only) and answers one job at a time over a pipe;
-the parent kills a worker whose job overruns and starts a fresh one, while the other workers go on
-serving. Admission is bounded: beyond `workers + queue` jobs in flight, callers are told to come
-back later instead of piling up.
+N-Quads dump, or opening the on-disk store read-only), caps its own address space, and answers one
+job at a time over a pipe; natograph.pool runs the workers, kills one whose job overruns and
+starts a fresh one.
 """
 
 from __future__ import annotations
 
-import contextlib
 import os
-import queue
-import subprocess
-import sys
+import resource
 import threading
 import time
 import traceback
@@ -48,6 +44,8 @@ class Job:
     prefixes: dict[str, str] = field(default_factory=dict)
     base_iri: str | None = None
     """What relative IRIs in the query resolve against (the endpoint's URL)."""
+    truncate: bool = False
+    """Cut a result longer than max_rows (the client asked for it) instead of refusing it."""
 
 
 @dataclass(frozen=True)
@@ -64,6 +62,22 @@ class Busy(Exception):
     """Every worker is busy and the queue is full: the client should retry later."""
 
 
+class ClientLimit(Exception):
+    """This client already has as many queries running as one client may."""
+
+    def __init__(self, limit: int) -> None:
+        super().__init__(limit)
+        self.limit = limit
+
+
+class MemoryExceeded(Exception):
+    """The query needed more memory than a worker may use; its worker was stopped."""
+
+    def __init__(self, limit_mb: int) -> None:
+        super().__init__(limit_mb)
+        self.limit_mb = limit_mb
+
+
 class TimedOut(Exception):
     """The query overran its time limit; its worker was stopped."""
 
@@ -74,6 +88,14 @@ class WorkerLost(Exception):
 
 class _WrongForm(ValueError):
     """The result's kind does not fit the media type negotiated from the query's text."""
+
+
+class _TooManyRows(ValueError):
+    """The result is longer than the row cap and the client did not ask for a cut one."""
+
+
+OUT_OF_MEMORY = 507
+"""Outcome status a worker sends after catching MemoryError, just before it exits."""
 
 
 @dataclass(frozen=True)
@@ -93,35 +115,54 @@ class StoreSource:
 
 
 def worker_main(argv: list[str]) -> None:
-    """Entry point of a worker process: `python -m natograph.worker (--dump F | --store D)`.
+    """Entry point of a worker process:
+    `python -m natograph.worker (--dump F | --store D) [--isolate] [--memory-mb N]`.
 
     Jobs arrive on stdin and outcomes leave on stdout as multiprocessing Connection frames;
     anything the worker prints goes to stderr so it cannot corrupt the channel.
     """
-    import os
     import signal
     import sys
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides when workers stop
     isolated = drop_network() if "--isolate" in argv else False
     argv = [a for a in argv if a != "--isolate"]
+    memory_mb = int(argv[argv.index("--memory-mb") + 1]) if "--memory-mb" in argv else None
     kind, path = argv[0], Path(argv[1])
     source = StoreSource(dump=path) if kind == "--dump" else StoreSource(store=path)
     inbox = Connection(os.dup(0), writable=False)
     outbox = Connection(os.dup(1), readable=False)
     sys.stdout = sys.stderr
     store = source.open()
-    outbox.send(("ready", isolated))
     # Oxigraph parses and evaluates recursively on the calling thread's stack: a query nested a
     # few hundred levels deep overflows the main thread's 8 MiB. A thread with a large stack (only
     # the pages touched are committed) serves the jobs instead.
     threading.stack_size(_JOB_STACK)
     server = threading.Thread(target=_serve, args=(store, inbox, outbox), name="jobs")
     server.start()
+    if memory_mb:
+        cap_address_space(memory_mb)
+    outbox.send(("ready", isolated))
     server.join()
 
 
 _JOB_STACK = 1 << 30
+
+
+def cap_address_space(memory_mb: int) -> None:
+    """Let this process grow by at most `memory_mb` MiB beyond what it has mapped now.
+
+    RLIMIT_AS counts address space, not resident memory, so the limit is set once the store is
+    loaded and the job thread's (reserved, mostly untouched) stack exists: what is left is what
+    queries may allocate. Past it the allocation fails: Oxigraph's allocator aborts the process
+    (the pool reports the cap), Python raises MemoryError (answered, then the worker exits).
+    """
+    mapped = 0
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmSize:"):
+            mapped = int(line.split()[1]) * 1024
+    limit = mapped + memory_mb * (1 << 20)
+    resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
 
 
 def _serve(store: ox.Store, inbox: Connection, outbox: Connection) -> None:
@@ -130,7 +171,10 @@ def _serve(store: ox.Store, inbox: Connection, outbox: Connection) -> None:
             job = inbox.recv()
         except (EOFError, OSError):
             return
-        outbox.send(_answer(store, job))
+        outcome = _answer(store, job)
+        outbox.send(outcome)
+        if outcome.status == OUT_OF_MEMORY:
+            os._exit(1)  # the heap may be fragmented past use: the pool starts a fresh worker
 
 
 def _answer(store: ox.Store, job: Job) -> Outcome:
@@ -141,6 +185,8 @@ def _answer(store: ox.Store, job: Job) -> Outcome:
     """
     try:
         return execute(store, job)
+    except MemoryError:
+        return Outcome(OUT_OF_MEMORY, "text/plain", b"")
     except Exception:
         traceback.print_exc()
         return Outcome(500, "text/plain", b"Internal error in the query worker; it was logged.")
@@ -162,8 +208,10 @@ def execute(store: ox.Store, job: Job) -> Outcome:
         body, rows, truncated = _serialise(result, job)
     except SyntaxError as err:
         return Outcome(400, "text/plain", syntax_message(err).encode())
-    except _WrongForm as err:
-        return Outcome(400, "text/plain", str(err).encode())
+    except (_WrongForm, _TooManyRows) as err:
+        return Outcome(
+            413 if isinstance(err, _TooManyRows) else 400, "text/plain", str(err).encode()
+        )
     except (OSError, ValueError, RuntimeError) as err:
         return Outcome(400, "text/plain", f"query evaluation failed: {err}".encode())
     return Outcome(200, job.media_type, body, rows, truncated, time.perf_counter() - started)
@@ -192,14 +240,31 @@ def _serialise(result: object, job: Job) -> tuple[bytes, int, bool]:
         return results_io.boolean(bool(result), kind), 1, False
     if isinstance(result, ox.QuerySolutions):
         names = [v.value for v in result.variables]
-        rows = _take(([s[n] for n in names] for s in result), job.max_rows)
+        rows = _capped(_take(([s[n] for n in names] for s in result), job.max_rows), job)
         kind = results_io.SELECT_TYPES[job.media_type]
-        body = results_io.solutions(names, rows[: job.max_rows], kind)
-        return body, min(len(rows), job.max_rows), len(rows) > job.max_rows
+        note = _cut_note(job) if len(rows) > job.max_rows else None
+        body = results_io.solutions(names, rows[: job.max_rows], kind, note)
+        return body, min(len(rows), job.max_rows), note is not None
     assert isinstance(result, ox.QueryTriples)
-    triples = _take(iter(result), job.max_rows)
-    body = results_io.triples(triples[: job.max_rows], job.media_type)
-    return body, min(len(triples), job.max_rows), len(triples) > job.max_rows
+    triples = _capped(_take(iter(result), job.max_rows), job)
+    note = _cut_note(job) if len(triples) > job.max_rows else None
+    body = results_io.triples(triples[: job.max_rows], job.media_type, note=note)
+    return body, min(len(triples), job.max_rows), note is not None
+
+
+def _capped(items: list[T], job: Job) -> list[T]:
+    """The items, unless there are more than the cap and the client did not ask for a cut."""
+    if len(items) > job.max_rows and not job.truncate:
+        raise _TooManyRows(
+            f"The result has more than {job.max_rows:,} rows, the most this endpoint returns. "
+            "Add a LIMIT (with OFFSET to page through it), or ask for the first "
+            f"{job.max_rows:,} rows explicitly with the parameter truncate=true."
+        )
+    return items
+
+
+def _cut_note(job: Job) -> results_io.CutNote:
+    return results_io.CutNote(job.max_rows, (job.base_iri or "") + "#truncated")
 
 
 def _check_form(result: object, job: Job) -> None:
@@ -226,148 +291,3 @@ def _take(items: Iterator[T], limit: int) -> list[T]:
         if len(out) > limit:
             break
     return out
-
-
-@dataclass(eq=False)
-class _Worker:
-    process: subprocess.Popen[bytes]
-    inbox: Connection
-    """The worker's stdin: jobs go here."""
-    outbox: Connection
-    """The worker's stdout: outcomes come from here."""
-    ready: bool = False
-    """Has loaded its store (a worker still loading cannot serve, so is not counted alive)."""
-    isolated: bool = False
-    """Runs in a network namespace of its own (no connection possible)."""
-
-
-class QueryPool:
-    """A fixed number of worker processes, with bounded admission and real timeouts."""
-
-    def __init__(
-        self,
-        source: StoreSource,
-        workers: int = 2,
-        queue_limit: int = 16,
-        isolate_network: bool = True,
-    ) -> None:
-        self.source = source
-        self.isolate_network = isolate_network
-        self.size = max(1, workers)
-        self._idle: queue.Queue[_Worker] = queue.Queue()
-        self._admission = threading.BoundedSemaphore(self.size + max(0, queue_limit))
-        self._closed = False
-        self._all: set[_Worker] = set()
-        self._lock = threading.Lock()
-
-    def start(self) -> None:
-        """Start the workers and wait until each has loaded its store."""
-        spawned = [self._spawn() for _ in range(self.size)]
-        for worker in spawned:
-            self._await_ready(worker)
-            self._idle.put(worker)
-
-    def _spawn(self) -> _Worker:
-        source = self.source
-        arg = ["--store", str(source.store)] if source.store else ["--dump", str(source.dump)]
-        if self.isolate_network:
-            arg.append("--isolate")
-        process = subprocess.Popen(
-            [sys.executable, "-m", "natograph.worker", *arg],
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            close_fds=True,
-        )
-        assert process.stdin is not None and process.stdout is not None
-        inbox = Connection(os.dup(process.stdin.fileno()), readable=False)
-        outbox = Connection(os.dup(process.stdout.fileno()), writable=False)
-        process.stdin.close()
-        process.stdout.close()
-        worker = _Worker(process, inbox, outbox)
-        with self._lock:
-            self._all.add(worker)
-        return worker
-
-    def _await_ready(self, worker: _Worker, timeout: float = 120.0) -> None:
-        try:
-            message = worker.outbox.recv() if worker.outbox.poll(timeout) else None
-        except (EOFError, OSError):
-            message = None
-        if not (isinstance(message, tuple) and message[0] == "ready"):
-            raise RuntimeError("a query worker failed to start")
-        worker.isolated = bool(message[1])
-        worker.ready = True
-
-    def _replace(self, dead: _Worker) -> None:
-        """Kill a worker and start its replacement in the background."""
-        self._kill(dead)
-        if self._closed:
-            return
-
-        def respawn() -> None:
-            worker = self._spawn()
-            try:
-                self._await_ready(worker)
-            except (RuntimeError, EOFError, OSError):
-                self._kill(worker)
-                return
-            if self._closed:  # closed while it loaded: close() may not have seen it
-                self._kill(worker)
-                return
-            self._idle.put(worker)
-
-        threading.Thread(target=respawn, daemon=True, name="natograph-respawn").start()
-
-    def _kill(self, worker: _Worker) -> None:
-        with self._lock:
-            self._all.discard(worker)
-        with contextlib.suppress(Exception):
-            worker.process.kill()
-            worker.process.wait(timeout=5)
-        for conn in (worker.inbox, worker.outbox):
-            with contextlib.suppress(Exception):
-                conn.close()
-
-    def run(self, job: Job, timeout: float, wait: float = 10.0) -> Outcome:
-        """Run a job, blocking; raise Busy when saturated, TimedOut when it overruns."""
-        if self._closed or not self._admission.acquire(blocking=False):
-            raise Busy
-        try:
-            try:
-                worker = self._idle.get(timeout=wait)
-            except queue.Empty:
-                raise Busy from None
-            return self._on(worker, job, timeout)
-        finally:
-            self._admission.release()
-
-    def _on(self, worker: _Worker, job: Job, timeout: float) -> Outcome:
-        try:
-            worker.inbox.send(job)
-            if not worker.outbox.poll(timeout):
-                self._replace(worker)
-                raise TimedOut
-            outcome: Outcome = worker.outbox.recv()
-        except (EOFError, OSError):
-            self._replace(worker)
-            raise WorkerLost from None
-        self._idle.put(worker)
-        return outcome
-
-    def alive(self) -> int:
-        """Workers able to take a job now (running and done loading their store)."""
-        with self._lock:
-            return sum(1 for w in self._all if w.ready and w.process.poll() is None)
-
-    def isolated(self) -> bool:
-        """Whether every live worker is cut off the network."""
-        with self._lock:
-            live = [w for w in self._all if w.ready and w.process.poll() is None]
-        return bool(live) and all(w.isolated for w in live)
-
-    def close(self) -> None:
-        self._closed = True
-        with self._lock:
-            workers = list(self._all)
-        for worker in workers:
-            self._kill(worker)

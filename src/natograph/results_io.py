@@ -12,6 +12,7 @@ import csv
 import io
 import json
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from xml.sax.saxutils import escape, quoteattr
 
 import pyoxigraph as ox
@@ -76,8 +77,35 @@ _XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 _LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
 
 
-def solutions(variables: Sequence[str], rows: Iterable[Sequence[Term | None]], kind: str) -> bytes:
-    writer = {"json": _json, "xml": _xml, "csv": _csv, "tsv": _tsv}[kind]
+@dataclass(frozen=True)
+class CutNote:
+    """Said inside a result that was cut at the row cap because the client asked for that.
+
+    Headers (X-SPARQL-MaxRows) never reach most clients' users, so the formats that can carry
+    metadata carry it too: SPARQL JSON and XML a `link` in the head (the results formats' own
+    place for metadata), Turtle, TriG, N-Triples and N-Quads a comment line, RDF/XML an XML
+    comment. CSV, TSV and JSON-LD have no such place; there the header is all.
+    """
+
+    rows: int
+    link: str
+
+    @property
+    def text(self) -> str:
+        return f"truncated: only the first {self.rows:,} rows, as asked with truncate=true"
+
+
+def solutions(
+    variables: Sequence[str],
+    rows: Iterable[Sequence[Term | None]],
+    kind: str,
+    note: CutNote | None = None,
+) -> bytes:
+    if kind == "json":
+        return _json(variables, rows, note).encode("utf-8")
+    if kind == "xml":
+        return _xml(variables, rows, note).encode("utf-8")
+    writer = {"csv": _csv, "tsv": _tsv}[kind]
     return writer(variables, rows).encode("utf-8")
 
 
@@ -96,7 +124,10 @@ def boolean(value: bool, kind: str) -> bytes:
 
 
 def triples(
-    items: Iterable[ox.Triple], media_type: str, prefixes: dict[str, str] | None = None
+    items: Iterable[ox.Triple],
+    media_type: str,
+    prefixes: dict[str, str] | None = None,
+    note: CutNote | None = None,
 ) -> bytes:
     """Triples in the RDF syntax of `media_type`; Turtle and TriG abbreviate with natograph's
     prefixes plus any given (the service description adds its vocabularies')."""
@@ -105,7 +136,21 @@ def triples(
     data = ox.serialize(
         items, format=fmt, prefixes={**PREFIXES, **(prefixes or {})} if abbreviate else None
     )
-    return data or b""
+    return _noted(data or b"", fmt, note)
+
+
+def _noted(data: bytes, fmt: ox.RdfFormat, note: CutNote | None) -> bytes:
+    if note is None:
+        return data
+    if fmt == ox.RdfFormat.RDF_XML:
+        declaration, newline, rest = data.partition(b"\n")
+        comment = f"<!-- {note.text} -->".encode()
+        if declaration.startswith(b"<?xml"):
+            return declaration + newline + comment + b"\n" + rest
+        return comment + b"\n" + data
+    if fmt == ox.RdfFormat.JSON_LD:
+        return data
+    return f"# {note.text}\n".encode() + data
 
 
 def _json_term(term: Term) -> dict[str, object]:
@@ -125,12 +170,17 @@ def _json_term(term: Term) -> dict[str, object]:
     return {"type": "triple", "value": {k: _json_term(v) for k, v in parts.items()}}
 
 
-def _json(variables: Sequence[str], rows: Iterable[Sequence[Term | None]]) -> str:
+def _json(
+    variables: Sequence[str], rows: Iterable[Sequence[Term | None]], note: CutNote | None
+) -> str:
     bindings = [
         {v: _json_term(t) for v, t in zip(variables, row, strict=True) if t is not None}
         for row in rows
     ]
-    return json.dumps({"head": {"vars": list(variables)}, "results": {"bindings": bindings}})
+    head: dict[str, object] = {"vars": list(variables)}
+    if note is not None:
+        head["link"] = [note.link]
+    return json.dumps({"head": head, "results": {"bindings": bindings}})
 
 
 def _xml_term(term: Term) -> str:
@@ -149,9 +199,13 @@ def _xml_term(term: Term) -> str:
     return "<triple>" + "".join(f"<{n}>{_xml_term(t)}</{n}>" for n, t in parts) + "</triple>"
 
 
-def _xml(variables: Sequence[str], rows: Iterable[Sequence[Term | None]]) -> str:
+def _xml(
+    variables: Sequence[str], rows: Iterable[Sequence[Term | None]], note: CutNote | None
+) -> str:
     out = ['<?xml version="1.0"?>\n<sparql xmlns="http://www.w3.org/2005/sparql-results#"><head>']
     out += [f"<variable name={quoteattr(v)}/>" for v in variables]
+    if note is not None:
+        out.append(f"<link href={quoteattr(note.link)}/><!-- {escape(note.text)} -->")
     out.append("</head><results>")
     for row in rows:
         out.append("<result>")

@@ -6,6 +6,7 @@ below; the README lists them all.
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from pydantic import Field
@@ -41,8 +42,21 @@ class Settings(BaseSettings):
     port: int = 8000
     workers: int = 1
     """uvicorn worker processes (each builds the graph and has its own query workers)."""
-    query_workers: int = 2
-    """Query worker processes per server process: how many queries run at once."""
+    query_workers: int = Field(default_factory=lambda: max(2, os.cpu_count() or 2))
+    """General query worker processes per server process (default: one per core, at least 2)."""
+    lane_workers: int = 1
+    """Extra workers kept for short queries: they take a job only when every general worker is
+    busy, and for at most `lane_seconds`, so one client's slow queries cannot stall the rest."""
+    lane_seconds: float = 1.0
+    """How long a query may run in the short lane before it moves to a general worker."""
+    client_queries: int = 2
+    """Queries one client (by address) may have running at once; beyond that, 429."""
+    query_memory_mb: int | None = None
+    """Memory (MiB) one query worker may add beyond its loaded store; past it the query is
+    stopped (503). Default: half the machine's (or container's) memory shared among all the
+    query workers, between 256 and 4096."""
+    queue_wait: float = 10.0
+    """Seconds a query may wait for a free worker before the answer is 503 (busy)."""
     isolate_network: bool = True
     """Run query workers in a network namespace of their own (Linux; root or user namespaces)."""
     max_queue: int = 16
@@ -52,7 +66,12 @@ class Settings(BaseSettings):
     max_body: int = 1_000_000
     """Bytes in a request body."""
     max_rows: int = 100_000
-    """Rows (or triples) in a result; longer results are cut and flagged (X-SPARQL-MaxRows)."""
+    """Rows (or triples) in a result; a longer one is refused (413) unless the request asks for
+    a cut one with `truncate=true`, which is then marked in the result and X-SPARQL-MaxRows."""
+    header_timeout: float = 10.0
+    """Seconds a client may take to send a request's headers; then 408 and the connection closes."""
+    body_timeout: float = 30.0
+    """Seconds a client may take to send a request's body; then the connection closes."""
     result_cache_mb: int = 64
     """Memory for cached responses; the dataset is read-only, so they stay valid until restart."""
     base_iri: str = "https://w3id.org/natograph/"
@@ -61,6 +80,15 @@ class Settings(BaseSettings):
     """Reuse reasoning results for unchanged files (kept in `cache_dir`)."""
     cache_dir: Path | None = None
     """Where reasoning results are cached; default `<root>/.cache/natograph`."""
+
+    @property
+    def memory_mb(self) -> int:
+        """The per-worker memory cap in effect (the setting, or the default it describes)."""
+        if self.query_memory_mb is not None:
+            return self.query_memory_mb
+        from natograph.pool import default_memory_mb
+
+        return default_memory_mb(self.workers * (self.query_workers + self.lane_workers))
 
     @property
     def cache_folder(self) -> Path | None:

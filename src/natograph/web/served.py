@@ -16,17 +16,21 @@ import pyoxigraph as ox
 
 from natograph import pipeline
 from natograph.cache import content_key
-from natograph.executor import Job, Outcome, QueryPool, StoreSource
+from natograph.executor import Job, Outcome, StoreSource
 from natograph.pipeline import Build
+from natograph.pool import QueryPool
 from natograph.settings import Settings
 from natograph.sparql import CompetencyQuestion, competency_questions
 from natograph.store import OxigraphStore
 
 
 class QueryExecutor(Protocol):
-    """Runs one job within a time limit (raising executor.Busy / TimedOut / WorkerLost)."""
+    """Runs one job within a time limit (raising the executor's Busy, ClientLimit, TimedOut,
+    MemoryExceeded or WorkerLost); `client` identifies who asked, for per-client limits."""
 
-    def run(self, job: Job, timeout: float, wait: float = ...) -> Outcome: ...
+    def run(
+        self, job: Job, timeout: float, wait: float = ..., client: str | None = ...
+    ) -> Outcome: ...
 
     def close(self) -> None: ...
 
@@ -73,7 +77,16 @@ def served_from_store(
     else:
         dump = _dump(store)
         source = StoreSource(dump=dump)
-    pool = QueryPool(source, settings.query_workers, settings.max_queue, settings.isolate_network)
+    pool = QueryPool(
+        source,
+        settings.query_workers,
+        settings.max_queue,
+        settings.isolate_network,
+        memory_mb=settings.memory_mb or None,
+        lane_workers=settings.lane_workers,
+        lane_seconds=settings.lane_seconds,
+        client_limit=settings.client_queries or None,
+    )
     pool.start()
     graphs = {g: store.count(g) for g in store.graphs()}
     return ServedGraph(
