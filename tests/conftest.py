@@ -7,6 +7,7 @@ import socket
 import threading
 import time
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -21,6 +22,7 @@ from natograph.settings import Settings
 from natograph.sparql import CompetencyQuestion
 from natograph.store import OxigraphStore
 from natograph.web.app import create_app
+from natograph.web.http import server_config
 from natograph.web.served import ServedGraph, served_from_store
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -74,14 +76,15 @@ def client(served_app: tuple[FastAPI, ServedGraph]) -> Iterator[TestClient]:
         yield test_client
 
 
-@pytest.fixture(scope="session")
-def live_server(served_app: tuple[FastAPI, ServedGraph]) -> Iterator[str]:
-    """The app on a real socket (uvicorn in a thread, loopback only); yields its base URL."""
+@contextmanager
+def live(app: FastAPI, settings: Settings, log_level: str = "warning") -> Iterator[str]:
+    """An app on a real socket (natograph's uvicorn configuration, in a thread, loopback only);
+    yields its base URL."""
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
-    config = uvicorn.Config(served_app[0], host="127.0.0.1", port=port, log_level="warning")
-    server = uvicorn.Server(config)
+    placed = settings.model_copy(update={"host": "127.0.0.1", "port": port})
+    server = uvicorn.Server(server_config(app, placed, log_level=log_level))
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
     deadline = time.monotonic() + 20
@@ -89,6 +92,15 @@ def live_server(served_app: tuple[FastAPI, ServedGraph]) -> Iterator[str]:
         if time.monotonic() > deadline:
             raise RuntimeError("live server did not start")
         time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    server.should_exit = True
-    thread.join(timeout=10)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)
+
+
+@pytest.fixture(scope="session")
+def live_server(served_app: tuple[FastAPI, ServedGraph]) -> Iterator[str]:
+    """The session's app on a real socket; yields its base URL."""
+    with live(served_app[0], Settings(root=ROOT, hermit=False)) as url:
+        yield url

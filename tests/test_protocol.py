@@ -416,14 +416,78 @@ def test_cors_preflight_and_simple_requests(client: TestClient) -> None:
             "Access-Control-Request-Headers": "content-type",
         },
     )
-    assert preflight.status_code == 200
+    assert preflight.status_code == 204
     assert preflight.headers["access-control-allow-origin"] == "*"
-    assert "POST" in preflight.headers["access-control-allow-methods"]
+    assert preflight.headers["access-control-allow-methods"] == "GET, HEAD, POST, OPTIONS"
+    assert preflight.headers["access-control-allow-headers"] == "content-type"
+    assert int(preflight.headers["access-control-max-age"]) > 0
+    assert preflight.headers["allow"] == "GET, HEAD, POST, OPTIONS"
     simple = client.get(
         "/sparql", params={"query": IS_ALLY}, headers={"Origin": "https://example.org"}
     )
     assert simple.headers["access-control-allow-origin"] == "*"
     assert "ETag" in simple.headers["access-control-expose-headers"]
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/sparql?query=ASK%7B%7D",
+        "/sparql",
+        "/",
+        "/id/country/UKR",
+        "/id/country/UKR.ttl",
+        "/ontology",
+        "/context.jsonld",
+        "/dist/",
+        "/.well-known/void",
+        "/health",
+        "/query",
+    ],
+)
+def test_head_answers_wherever_get_does_with_the_same_headers(
+    client: TestClient, path: str
+) -> None:
+    got = client.get(path, follow_redirects=False)
+    head = client.head(path, follow_redirects=False)
+    assert head.status_code == got.status_code
+    assert head.content == b""
+    for name in ("content-type", "etag", "location", "vary", "link"):
+        assert head.headers.get(name) == got.headers.get(name), name
+    if "content-encoding" not in got.headers:
+        assert head.headers.get("content-length") == got.headers.get("content-length")
+
+
+def test_options_lists_the_methods_a_path_allows(client: TestClient) -> None:
+    sparql = client.options("/sparql")
+    assert sparql.status_code == 204 and sparql.headers["allow"] == "GET, HEAD, POST, OPTIONS"
+    assert "access-control-allow-origin" not in sparql.headers  # no Origin: not a preflight
+    page = client.options("/id/country/UKR", headers={"Origin": "https://example.org"})
+    assert page.status_code == 204 and page.headers["allow"] == "GET, HEAD, OPTIONS"
+    assert page.headers["access-control-allow-methods"] == "GET, HEAD, OPTIONS"
+
+
+@pytest.mark.parametrize("method", ["PUT", "DELETE", "PATCH", "TRACE", "CONNECT", "FOO"])
+def test_other_methods_get_405_naming_the_real_ones(client: TestClient, method: str) -> None:
+    sparql = client.request(method, "/sparql")
+    text = refusal(sparql, 405, method, "GET, HEAD, POST, OPTIONS")
+    assert sparql.headers["allow"] == "GET, HEAD, POST, OPTIONS" and "{" not in text
+    page = client.request(method, "/id/country/UKR")
+    refusal(page, 405, "GET, HEAD, OPTIONS")
+    assert page.headers["allow"] == "GET, HEAD, OPTIONS"
+    assert client.post("/id/country/UKR").status_code == 405
+
+
+def test_invalid_utf8_in_the_query_string_is_a_400_as_in_a_body(client: TestClient) -> None:
+    for raw in ("%FF%FE", "%C3%28", "%E2%82"):
+        by_get = client.get(f"/sparql?query=ASK%7B%7D%23{raw}")
+        refusal(by_get, 400, "not valid UTF-8", "query string")
+        form = client.post("/sparql", content=f"query=ASK%7B%7D%23{raw}".encode(), headers=FORM)
+        refusal(form, 400, "not valid UTF-8", "request body")
+    name = client.get("/sparql?qu%FFery=ASK%7B%7D")
+    refusal(name, 400, "not valid UTF-8")
+    fine = client.get("/sparql?query=ASK%7B%7D%23%C3%A9", headers={"Accept": JSON})
+    assert fine.status_code == 200
 
 
 def test_large_bodies_are_gzipped_small_ones_not(client: TestClient) -> None:
@@ -459,13 +523,22 @@ def limited(store: OxigraphStore) -> Iterator[TestClient]:
         served.close()
 
 
-def test_results_over_the_row_cap_are_cut_and_flagged(limited: TestClient) -> None:
-    rows = get(limited, ALLIES)
-    assert rows.headers["x-sparql-maxrows"] == "5"
-    assert len(parse_table(rows)[1]) == 5
-    triples = get(limited, ALLIES_GRAPH, "application/n-triples")
-    assert triples.headers["x-sparql-maxrows"] == "5"
-    assert len(triples.text.strip().splitlines()) == 5
+def test_results_over_the_row_cap_are_refused_unless_a_cut_is_asked_for(
+    limited: TestClient,
+) -> None:
+    refusal(get(limited, ALLIES), 413, "more than 5 rows")
+    refusal(get(limited, ALLIES_GRAPH, "application/n-triples"), 413, "truncate=true")
+    cut = limited.get("/sparql", params={"query": ALLIES, "truncate": "true"})
+    assert cut.headers["x-sparql-maxrows"] == "5"
+    assert cut.headers["x-sparql-truncated"] == "true; rows=5"
+    assert len(parse_table(cut)[1]) == 5
+    xml = limited.get("/sparql", params={"query": ALLIES, "truncate": "true", "format": "xml"})
+    assert "<link href=" in xml.text and "truncated" in xml.text
+    turtle = limited.get(
+        "/sparql", params={"query": ALLIES_GRAPH, "truncate": "true", "format": "turtle"}
+    )
+    assert turtle.text.startswith("# truncated: only the first 5 rows")
+    refusal(limited.get("/sparql", params={"query": ALLIES, "truncate": "maybe"}), 400, "truncate")
     under = get(limited, ALLIES + " LIMIT 5")
     assert "x-sparql-maxrows" not in under.headers and len(parse_table(under)[1]) == 5
 

@@ -14,15 +14,25 @@ graphs. docs/conformance.md reports the W3C test suites' results.
 from __future__ import annotations
 
 import hashlib
+import logging
 from dataclasses import dataclass
 from email.utils import format_datetime, parsedate_to_datetime
-from urllib.parse import parse_qsl
+from urllib.parse import unquote_to_bytes
 
 import pyoxigraph as ox
 from fastapi import APIRouter, Request, Response
 from starlette.concurrency import run_in_threadpool
+from starlette.requests import ClientDisconnect
 
-from natograph.executor import Busy, Job, Outcome, TimedOut, WorkerLost
+from natograph.executor import (
+    Busy,
+    ClientLimit,
+    Job,
+    MemoryExceeded,
+    Outcome,
+    TimedOut,
+    WorkerLost,
+)
 from natograph.namespaces import GRAPH_INFERRED, PREFIXES
 from natograph.negotiate import choose
 from natograph.results_io import FORMAT_NAMES, GRAPH_FORMAT_NAMES, GRAPH_TYPES, SELECT_TYPES
@@ -30,9 +40,12 @@ from natograph.settings import Settings
 from natograph.sparql import QueryRejected, guard, names_graphs, query_form
 from natograph.web.conditional import none_match
 from natograph.web.description import service_description
+from natograph.web.http import READ_TIMEOUT_FLAG
 from natograph.web.lru import SizedLRU
 from natograph.web.rdf import content_type, rdf_response
 from natograph.web.served import ServedGraph
+
+log = logging.getLogger("natograph.web")
 
 FORM = "application/x-www-form-urlencoded"
 QUERY = "application/sparql-query"
@@ -55,6 +68,10 @@ class ProtocolError(Exception):
             media_type="text/plain; charset=utf-8",
             headers=self.headers,
         )
+
+
+class ClientGone(Exception):
+    """The client closed the connection before its request was complete: nobody to answer."""
 
 
 @dataclass(frozen=True)
@@ -80,6 +97,19 @@ def sparql_router(served: ServedGraph, settings: Settings, path: str = "/sparql"
             return await _answer(request, parsed, served, settings, cache)
         except ProtocolError as err:
             return err.response()
+        except ClientGone as gone:
+            # Routine on a public endpoint: one line, no trace, and no answer to write.
+            timeout = request.scope.get(READ_TIMEOUT_FLAG)
+            why = f"body not sent within {timeout:g} s" if timeout else "client closed it"
+            log.info(
+                "%s %s from %s abandoned: %s, %s",
+                request.method,
+                request.url.path,
+                _client(request),
+                why,
+                gone,
+            )
+            return Response(status_code=400)
 
     # One route per method: a single GET+POST route gives both the same OpenAPI operation id.
     for method in ("GET", "POST"):
@@ -97,7 +127,7 @@ def sparql_router(served: ServedGraph, settings: Settings, path: str = "/sparql"
 
 async def _read_request(request: Request, settings: Settings) -> QueryRequest | None:
     """Parse either form of request into one shape; None means "describe the service"."""
-    url_params = parse_qsl(request.url.query, keep_blank_values=True)
+    url_params = _decode_params(request.scope.get("query_string", b""), "query string")
     if request.method == "GET":
         params = url_params
         if not params:
@@ -155,19 +185,43 @@ async def _post_params(request: Request, settings: Settings) -> list[tuple[str, 
     if charset not in (None, "utf-8", "utf8"):
         raise ProtocolError(415, f"Unsupported charset {charset!r}: SPARQL requests are UTF-8.")
     body = await _read_body(request, settings.max_body)
-    try:
-        text = body.decode("utf-8")
-    except UnicodeDecodeError as err:
-        raise ProtocolError(
-            400, f"The request body is not valid UTF-8 (byte {err.start}); encode it as UTF-8."
-        ) from err
     if media_type == QUERY:
+        try:
+            text = body.decode("utf-8")
+        except UnicodeDecodeError as err:
+            raise ProtocolError(
+                400, f"The request body is not valid UTF-8 (byte {err.start}); encode it as UTF-8."
+            ) from err
         if len(text) > settings.max_query_length:
             raise _too_long(len(text), settings, 413)
         return [("query", text)]
-    params = parse_qsl(text, keep_blank_values=True)
+    params = _decode_params(body, "request body")
     _check_length(params, settings, status=413)
     return params
+
+
+def _decode_params(raw: bytes, where: str) -> list[tuple[str, str]]:
+    """Form-encoded parameters, with one rule for the query string and a form body: the bytes,
+    raw or percent-encoded, must be UTF-8 (a replacement character would change the query)."""
+    pairs = []
+    for field in raw.split(b"&"):
+        if not field:
+            continue
+        name, _, value = field.partition(b"=")
+        try:
+            pairs.append((_form_decode(name), _form_decode(value)))
+        except UnicodeDecodeError as err:
+            shown = unquote_to_bytes(name.replace(b"+", b" ")).decode("utf-8", "replace")
+            raise ProtocolError(
+                400,
+                f"The {where} is not valid UTF-8 once percent-decoded (parameter {shown!r}, "
+                f"byte {err.start}): percent-encode the UTF-8 bytes of the text.",
+            ) from err
+    return pairs
+
+
+def _form_decode(part: bytes) -> str:
+    return unquote_to_bytes(part.replace(b"+", b" ")).decode("utf-8")
 
 
 def _charset(options: str) -> str | None:
@@ -185,11 +239,14 @@ async def _read_body(request: Request, limit: int) -> bytes:
             413, f"Request body of {declared} bytes exceeds the {limit}-byte limit."
         )
     chunks, size = [], 0
-    async for chunk in request.stream():
-        size += len(chunk)
-        if size > limit:
-            raise ProtocolError(413, f"Request body exceeds the {limit}-byte limit.")
-        chunks.append(chunk)
+    try:
+        async for chunk in request.stream():
+            size += len(chunk)
+            if size > limit:
+                raise ProtocolError(413, f"Request body exceeds the {limit}-byte limit.")
+            chunks.append(chunk)
+    except ClientDisconnect:
+        raise ClientGone(f"received {size} bytes of the body") from None
     return b"".join(chunks)
 
 
@@ -298,7 +355,17 @@ def _job(request: Request, parsed: QueryRequest, served: ServedGraph, settings: 
         settings.max_rows,
         PREFIXES,
         base_iri=_base_iri(request, settings),
+        truncate=_truncate(parsed.params),
     )
+
+
+def _truncate(params: tuple[tuple[str, str], ...]) -> bool:
+    values = [v.lower() for n, v in params if n == "truncate"]
+    if not values:
+        return False
+    if values[0] not in ("true", "false", "1", "0", "yes", "no"):
+        raise ProtocolError(400, f"truncate={values[0]!r}: use truncate=true or truncate=false.")
+    return values[0] in ("true", "1", "yes")
 
 
 async def _answer(
@@ -319,12 +386,13 @@ async def _answer(
     }
     if _not_modified(request, etag, served):
         return Response(status_code=304, headers=headers)
-    outcome = cache.get(key) or await _execute(job, served, settings)
+    outcome = cache.get(key) or await _execute(job, served, settings, _client(request))
     if outcome.status != 200:
         raise ProtocolError(outcome.status, outcome.body.decode("utf-8", "replace"))
     cache.put(key, outcome)
     if outcome.truncated:
         headers["X-SPARQL-MaxRows"] = str(settings.max_rows)
+        headers["X-SPARQL-Truncated"] = f"true; rows={settings.max_rows}"
     return Response(outcome.body, media_type=content_type(job.media_type), headers=headers)
 
 
@@ -341,18 +409,39 @@ def _not_modified(request: Request, etag: str, served: ServedGraph) -> bool:
     return False
 
 
-async def _execute(job: Job, served: ServedGraph, settings: Settings) -> Outcome:
+def _client(request: Request) -> str:
+    """Who asked: the peer address (uvicorn puts a trusted proxy's X-Forwarded-For there)."""
+    return request.client.host if request.client else "unknown"
+
+
+async def _execute(job: Job, served: ServedGraph, settings: Settings, client: str) -> Outcome:
+    run = served.executor.run
     try:
-        return await run_in_threadpool(served.executor.run, job, settings.query_timeout)
+        return await run_in_threadpool(
+            run, job, settings.query_timeout, settings.queue_wait, client
+        )
     except Busy as err:
         raise ProtocolError(
             503, "All query workers are busy; retry shortly.", {"Retry-After": "2"}
+        ) from err
+    except ClientLimit as err:
+        raise ProtocolError(
+            429,
+            f"You already have {err.limit} queries running, the most one client may; wait for "
+            "one to finish before sending the next.",
+            {"Retry-After": "1"},
         ) from err
     except TimedOut as err:
         raise ProtocolError(
             503,
             f"The query ran longer than the {settings.query_timeout:g}-second limit and was "
             "stopped. Narrow its patterns or add a LIMIT.",
+        ) from err
+    except MemoryExceeded as err:
+        raise ProtocolError(
+            503,
+            f"The query needed more than the {err.limit_mb} MiB of memory a query may use and was "
+            "stopped. Narrow its patterns; sorting or grouping a large join holds all of it.",
         ) from err
     except WorkerLost as err:
         raise ProtocolError(

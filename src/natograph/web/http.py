@@ -1,0 +1,164 @@
+"""The HTTP server's own limits: read time-outs and natograph's answers to oversized requests.
+
+uvicorn bounds idle keep-alive connections, but not a request whose headers or body never finish
+(a slow client holds a connection, and memory, as long as it likes), and it answers a request line
+longer than its buffer with a bare `400 Invalid HTTP request received.`. This protocol adds a
+header read time-out (408, then close), a body read time-out (close; the endpoint logs the
+abandoned request in one line), and answers an oversized request line with the 414 the endpoint
+documents (431 for oversized headers), in the endpoint's plain-text error format.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import copy
+import logging
+from typing import Any
+
+import h11
+import uvicorn
+from uvicorn.config import LOGGING_CONFIG
+from uvicorn.protocols.http.h11_impl import H11Protocol
+
+from natograph.settings import Settings
+
+log = logging.getLogger("natograph.web")
+
+READ_TIMEOUT_FLAG = "natograph.read_timeout"
+"""Set in a request's ASGI scope when the server closed it for a body that did not arrive."""
+
+
+class GuardedH11Protocol(H11Protocol):
+    """uvicorn's h11 protocol with read time-outs and natograph's 414/431 answers."""
+
+    def __init__(self, config: uvicorn.Config, *args: Any, **kwargs: Any) -> None:
+        super().__init__(config, *args, **kwargs)
+        self.header_timeout = float(getattr(config, "natograph_header_timeout", 10.0))
+        self.body_timeout = float(getattr(config, "natograph_body_timeout", 30.0))
+        self.max_query_length = int(getattr(config, "natograph_max_query_length", 100_000))
+        self._timer: asyncio.TimerHandle | None = None
+        self._phase: str | None = None
+
+    # --- Read time-outs ---------------------------------------------------------------------
+
+    def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
+        super().connection_made(transport)
+        self._watch()
+
+    def data_received(self, data: bytes) -> None:
+        super().data_received(data)
+        self._watch()
+
+    def on_response_complete(self) -> None:
+        super().on_response_complete()
+        self._watch()
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        self._arm(None)
+        super().connection_lost(exc)
+
+    def _watch(self) -> None:
+        """Arm the timer for what the connection waits for: headers, a body, or nothing."""
+        if self.transport.is_closing():
+            self._arm(None)
+        elif self.conn.their_state is h11.IDLE:
+            self._arm("headers")
+        elif self.conn.their_state is h11.SEND_BODY:
+            self._arm("body")
+        else:
+            self._arm(None)
+
+    def _arm(self, phase: str | None) -> None:
+        if phase == self._phase:
+            return
+        if self._timer is not None:
+            self._timer.cancel()
+            self._timer = None
+        self._phase = phase
+        if phase is not None:
+            seconds = self.header_timeout if phase == "headers" else self.body_timeout
+            self._timer = self.loop.call_later(seconds, self._timed_out, phase)
+
+    def _timed_out(self, phase: str) -> None:
+        self._timer = None
+        self._phase = None
+        if self.transport.is_closing():
+            return
+        if phase == "headers":
+            started = self.conn.trailing_data[0] != b""
+            if started:  # a request was on its way: say why it is dropped
+                log.info(
+                    "%s sent no complete request headers within %g s; closed",
+                    _peer(self.client),
+                    self.header_timeout,
+                )
+                self._plain(
+                    408,
+                    f"The request headers did not arrive within "
+                    f"{self.header_timeout:g} seconds; the connection is closed.",
+                )
+            self.transport.close()
+            return
+        if self.cycle is not None:
+            self.cycle.scope[READ_TIMEOUT_FLAG] = self.body_timeout  # type: ignore[literal-required]
+        self.transport.close()  # the endpoint sees a disconnect and logs it
+
+    # --- Oversized requests -----------------------------------------------------------------
+
+    def send_400_response(self, msg: str) -> None:
+        pending, _ = self.conn.trailing_data
+        if len(pending) <= self.conn._max_incomplete_event_size:
+            super().send_400_response(msg)
+            return
+        if b"\r\n" not in pending[: self.conn._max_incomplete_event_size]:
+            self._plain(
+                414,
+                f"The request line is longer than this server accepts "
+                f"({self.conn._max_incomplete_event_size:,} bytes; a query may have "
+                f"{self.max_query_length:,} characters): send long queries by POST.",
+            )
+        else:
+            self._plain(431, "The request headers are larger than this server accepts.")
+        self.transport.close()
+
+    def _plain(self, status: int, message: str) -> None:
+        """A plain-text answer written directly (h11 cannot frame one before a request)."""
+        body = (message + "\n").encode()
+        reason = {408: "Request Timeout", 414: "URI Too Long"}.get(
+            status, "Request Header Fields Too Large"
+        )
+        head = (
+            f"HTTP/1.1 {status} {reason}\r\ncontent-type: text/plain; charset=utf-8\r\n"
+            f"content-length: {len(body)}\r\nconnection: close\r\n\r\n"
+        ).encode()
+        self.transport.write(head + body)
+
+
+def _peer(client: tuple[str, int] | None) -> str:
+    return f"{client[0]}:{client[1]}" if client else "a client"
+
+
+def log_config() -> dict[str, Any]:
+    """uvicorn's logging set-up, with natograph's own loggers sent to the same place."""
+    config = copy.deepcopy(LOGGING_CONFIG)
+    config["loggers"]["natograph"] = {"handlers": ["default"], "level": "INFO", "propagate": False}
+    return config
+
+
+def server_config(app: object, settings: Settings, **options: Any) -> uvicorn.Config:
+    """The uvicorn configuration natograph serves with (CLI, multi-process serving, tests)."""
+    options.setdefault("log_config", log_config())
+    config = uvicorn.Config(
+        app,  # type: ignore[arg-type]
+        host=settings.host,
+        port=settings.port,
+        http=GuardedH11Protocol,
+        # A query of max_query_length characters, percent-encoded, fits in the request line;
+        # longer ones reach the 414 above rather than a bare 400.
+        h11_max_incomplete_event_size=max(16_384, 3 * settings.max_query_length + 8_192),
+        **options,
+    )
+    config.natograph_header_timeout = settings.header_timeout  # type: ignore[attr-defined]
+    config.natograph_body_timeout = settings.body_timeout  # type: ignore[attr-defined]
+    config.natograph_max_query_length = settings.max_query_length  # type: ignore[attr-defined]
+    return config
