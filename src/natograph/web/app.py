@@ -15,6 +15,7 @@ from natograph.settings import Settings
 from natograph.web.context import context_router
 from natograph.web.downloads import ServedRelease, downloads_router
 from natograph.web.linked_data import LinkedData
+from natograph.web.methods import READ_ONLY, WITH_POST, MethodPolicy
 from natograph.web.served import ServedGraph, serve_graph
 from natograph.web.sparql import sparql_router
 from natograph.web.ui import ui_router
@@ -44,7 +45,7 @@ def create_app(served: ServedGraph, settings: Settings) -> FastAPI:
     app.add_middleware(
         CORSMiddleware,
         allow_origins=["*"],
-        allow_methods=["GET", "POST", "OPTIONS"],
+        allow_methods=list(WITH_POST),
         allow_headers=["*"],
         expose_headers=[
             "ETag",
@@ -58,6 +59,10 @@ def create_app(served: ServedGraph, settings: Settings) -> FastAPI:
         ],
         max_age=86400,
     )
+    # Outermost: HEAD, OPTIONS (incl. CORS preflight) and 405 are decided before any route.
+    app.add_middleware(
+        MethodPolicy, allowed=lambda path: WITH_POST if path == "/sparql" else READ_ONLY
+    )
     app.state.served = served
     app.include_router(sparql_router(served, settings))
     app.include_router(context_router(served))
@@ -68,12 +73,13 @@ def create_app(served: ServedGraph, settings: Settings) -> FastAPI:
 
     @app.get("/health", summary="Liveness and worker count")
     async def health() -> dict[str, object]:
-        alive = getattr(served.executor, "alive", lambda: None)()
+        alive = getattr(served.executor, "alive", None)
         isolated = getattr(served.executor, "isolated", lambda: None)()
         return {
             "status": "ok",
             "version": served.version,
-            "query_workers": alive,
+            "query_workers": alive() if alive else None,
+            "lane_workers": alive(lane=True) if alive else None,
             "network_isolated": isolated,
         }
 

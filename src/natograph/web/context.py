@@ -41,28 +41,21 @@ class PublishedContext:
 
 
 def context_router(served: ServedGraph) -> APIRouter:
-    """GET and HEAD `/context.jsonld` over the context of `served`'s store."""
+    """GET `/context.jsonld` over the context of `served`'s store (HEAD: web.methods)."""
     published = PublishedContext.of(served.store)
     router = APIRouter()
 
     async def get(request: Request) -> Response:
-        return _answer(request, published, head=False)
-
-    async def head(request: Request) -> Response:
-        return _answer(request, published, head=True)
+        return _answer(request, published)
 
     path = "/" + CONTEXT_PATH
     summary = "The JSON-LD context that natograph's JSON-LD documents refer to"
     router.add_api_route(path, get, methods=["GET"], summary=summary, response_class=Response)
-    router.add_api_route(path, head, methods=["HEAD"], include_in_schema=False)
     return router
 
 
-def _answer(request: Request, published: PublishedContext, *, head: bool) -> Response:
+def _answer(request: Request, published: PublishedContext) -> Response:
     headers = {"ETag": published.etag, "Cache-Control": CACHE_CONTROL}
     if none_match(request.headers.get("if-none-match"), published.etag):
         return Response(status_code=304, headers=headers)
-    if head:
-        headers["Content-Length"] = str(len(published.body))
-        return Response(media_type=MEDIA_TYPE, headers=headers)
     return Response(published.body, media_type=MEDIA_TYPE, headers=headers)

@@ -202,11 +202,10 @@ def downloads_router(release: ServedRelease) -> APIRouter:
         ("/.well-known/void", void, "VoID and DCAT description of the dataset"),
     )
     for path, endpoint, summary in routes:
-        # HEAD apart, so that the OpenAPI description has one operation per route.
+        # HEAD is answered for every GET route by web.methods.
         router.add_api_route(
             path, endpoint, methods=["GET"], summary=summary, include_in_schema=bool(summary)
         )
-        router.add_api_route(path, endpoint, methods=["HEAD"], include_in_schema=False)
     return router
 
 
