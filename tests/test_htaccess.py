@@ -217,6 +217,13 @@ CASES = [
     ("id/country/UKR", "application/n-triples", 303, T + "id/country/UKR.nt", True),
     ("id/country/UKR", "application/trig", 303, T + "id/country/UKR.trig", True),
     ("ontology", PROTEGE, 303, T + "ontology.rdf", True),
+    # the ontology for a client naming no HTML (owlready2: no Accept; curl: */*): RDF/XML
+    ("ontology", None, 303, T + "ontology.rdf", True),
+    ("ontology", "*/*", 303, T + "ontology.rdf", True),
+    ("ontology/0.1.0", None, 303, T + "ontology/0.1.0.rdf", True),
+    ("ontology", BROWSER, 303, T + "ontology.html", True),
+    ("ontology", "text/turtle", 303, T + "ontology.ttl", True),
+    ("ontology/PartnershipMembership", None, 303, T + "ontology/PartnershipMembership.html", True),
     (
         "ontology/PartnershipMembership",
         "text/turtle",
@@ -237,6 +244,7 @@ CASES = [
     # documents: the same path on the host, whatever Accept says
     ("id/country/UKR.ttl", "text/html", 302, T + "id/country/UKR.ttl", False),
     ("ontology.rdf", None, 302, T + "ontology.rdf", False),
+    ("ontology.owl", None, 302, T + "ontology.owl", False),
     ("dataset.jsonld", "text/turtle", 302, T + "dataset.jsonld", False),
     # what the server serves as it is
     (

@@ -13,11 +13,13 @@ from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
+from rdflib import OWL, RDF, Graph, URIRef
 from typer.testing import CliRunner
 
 from natograph import ldcheck
 from natograph.cli import app
 from natograph.documents import BY_EXTENSION, FORMATS
+from natograph.namespaces import ONTOLOGY_IRI
 from natograph.store import OxigraphStore
 
 BASE = "https://w3id.org/natograph/"
@@ -131,3 +133,44 @@ def test_checker_catches_a_broken_server(
 ) -> None:
     failures = ldcheck.check(Broken(client, **wrong), SERVER, BASE, [UKR], formats)
     assert any(message in str(f) for f in failures), [str(f) for f in failures]
+
+
+# --- the ontology for every client ----------------------------------------------------------
+
+
+def test_the_ontology_iri_gives_rdf_to_a_client_that_does_not_name_html(
+    client: TestClient,
+) -> None:
+    for accept in (None, "*/*", "application/rdf+xml, */*;q=0.1"):
+        headers = {"Accept": accept} if accept else {}
+        answer = client.get("/ontology", headers=headers, follow_redirects=False)
+        assert answer.status_code == 303 and answer.headers["location"] == "ontology.rdf", accept
+    browser = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
+    page = client.get("/ontology", headers={"Accept": browser}, follow_redirects=False)
+    assert page.headers["location"] == "ontology.html"
+    thing = client.get("/id/country/UKR", follow_redirects=False)
+    assert thing.headers["location"] == "UKR.html", "other IRIs keep HTML as the default"
+
+
+def test_ontology_owl_and_ttl_are_the_whole_ontology(client: TestClient) -> None:
+    owl = client.get("/ontology.owl")
+    assert owl.status_code == 200
+    assert owl.headers["content-type"].startswith("application/rdf+xml")
+    assert owl.content == client.get("/ontology.rdf").content
+    assert client.get("/ontology/0.1.0.owl").status_code == 200
+    turtle = client.get("/ontology.ttl")
+    assert turtle.headers["content-type"].startswith("text/turtle")
+    graph = Graph().parse(data=turtle.text, format="turtle")
+    assert (URIRef(str(ONTOLOGY_IRI)), RDF.type, OWL.Ontology) in graph
+    assert client.get("/id/country/UKR.owl").status_code == 404, "only the ontology is .owl"
+
+
+def test_owlready2_opens_the_ontology_by_its_iri(live_server: str) -> None:
+    import owlready2
+
+    for url in (f"{live_server}/ontology", f"{live_server}/ontology.owl"):
+        world = owlready2.World()
+        onto = world.get_ontology(url).load()
+        names = {c.name for c in onto.classes()}
+        assert {"AlliedCountry", "PartnershipFramework", "Summit"} <= names, sorted(names)
+        world.close()

@@ -48,6 +48,10 @@ MEDIA_TYPE_ALIASES = {
 OFFERED: list[str] = [f.media_type for f in FORMATS] + list(MEDIA_TYPE_ALIASES)
 """Everything a thing's IRI can be negotiated to, in the server's order of preference."""
 
+HTML_RANGES = ("text/html", "application/xhtml+xml", "text/*")
+"""Media ranges by which a client names HTML. For the ontology's IRI, a client naming none of
+them (any q) is an ontology tool, not a browser: it gets RDF/XML rather than the HTML page."""
+
 SERVED_PATHS = (
     "sparql",
     "query",

@@ -25,13 +25,22 @@ import textwrap
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
-from natograph.documents import BY_MEDIA_TYPE, FORMATS, MEDIA_TYPE_ALIASES, SERVED_PATHS
+from natograph.documents import (
+    BY_MEDIA_TYPE,
+    FORMATS,
+    HTML_RANGES,
+    MEDIA_TYPE_ALIASES,
+    SERVED_PATHS,
+)
 from natograph.documents import DocumentFormat as Format
 from natograph.namespaces import BASE
 from natograph.negotiate import MediaRange
 
 PUBLISHED_TARGET = "https://natograph.example.org/"
 """The host the committed w3id/natograph/.htaccess redirects to (regenerate when it changes)."""
+
+ONTOLOGY_PATHS = r"ontology(?:/[0-9][0-9A-Za-z.-]*)?"
+"""The ontology's IRI and its version IRIs (`ontology/0.1.0`), as a path pattern."""
 
 POST_PATHS = ("sparql",)
 """Served paths that take POST: redirected with 307, which keeps the method and body."""
@@ -150,6 +159,8 @@ def _served_rules(target: str) -> list[str]:
         "# Paths the server serves as they are, and documents (a path with a known extension).",
         f"RewriteRule ^({served})$ {target}$1 [R=302,L]",
         rf"RewriteRule ^(.+\.(?:{extensions}))$ {target}$1 [R=302,L]",
+        "# The ontology's RDF/XML document under the name ontology tools try.",
+        rf"RewriteRule ^({ONTOLOGY_PATHS}\.owl)$ {target}$1 [R=302,L]",
         "",
     ]
     return lines
@@ -213,7 +224,15 @@ def _negotiation_rules() -> list[str]:
     for choice in second_tier:
         pattern = f"^(?:{_alternation(choice.ranges)})$"
         lines += _choose([pattern], choice.fmt, tested=f"%{{ENV:{RANGE}}}")
-    lines.append("")
+    html = _alternation(HTML_RANGES)
+    lines += [
+        "# The ontology, for a client naming no HTML (owlready2 sends no Accept, curl */*):",
+        "# RDF/XML, the syntax every ontology tool reads, as on the server.",
+        rf"RewriteCond %{{ENV:{EXT}}} ^\.html$",
+        f"RewriteCond %{{HTTP:Accept}} !(?:{html}) [NC]",
+        f"RewriteRule ^{ONTOLOGY_PATHS}$ - [E={EXT}:.rdf]",
+        "",
+    ]
     return lines
 
 

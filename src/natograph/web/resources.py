@@ -27,13 +27,14 @@ from natograph.documents import (
     BY_EXTENSION,
     BY_MEDIA_TYPE,
     FORMATS,
+    HTML_RANGES,
     MEDIA_TYPE_ALIASES,
     OFFERED,
     DocumentFormat,
     split_document,
 )
 from natograph.i18n import LANGUAGES, negotiate_language
-from natograph.negotiate import choose
+from natograph.negotiate import choose, weighted
 from natograph.web.conditional import none_match
 from natograph.web.iri_paths import BadPath, local_path
 from natograph.web.lru import SizedLRU
@@ -43,6 +44,9 @@ from natograph.web.served import ServedGraph
 
 _PLAIN = "text/plain; charset=utf-8"
 MAX_PATH = 2048
+OWL_EXTENSION = ".owl"
+"""The ontology (and its versions) also answer as `ontology.owl`, the name ontology tools try;
+it is RDF/XML, like `.rdf`, and not advertised for other resources."""
 
 
 @dataclass(frozen=True)
@@ -75,7 +79,7 @@ def resources_router(
     router = APIRouter()
     cache: SizedLRU[tuple[object, ...], bytes] = SizedLRU(cache_bytes, len)
 
-    @router.api_route("/{_path:path}", methods=["GET", "HEAD"], include_in_schema=False)
+    @router.api_route("/{_path:path}", methods=["GET"], include_in_schema=False)
     async def dereference(request: Request, _path: str) -> Response:
         try:
             path = local_path(request.scope.get("raw_path") or request.url.path.encode(), MAX_PATH)
@@ -87,7 +91,13 @@ def resources_router(
         if problem is not None:
             return Response(problem, status_code=400, media_type=_PLAIN)
         thing_path, fmt = split_document(path)
+        owl = fmt is None and path.endswith(OWL_EXTENSION)
+        if owl:  # the same document as .rdf (its links and ETag too)
+            thing_path, fmt = path.removesuffix(OWL_EXTENSION), BY_EXTENSION[".rdf"]
+            path = thing_path + fmt.extension
         resource = await run_in_threadpool(resolver.resolve, thing_path)
+        if resource is not None and owl and resource.kind != "ontology":
+            resource = None
         if resource is None:
             return await run_in_threadpool(_not_found, request, path, options)
         if fmt is None:
@@ -172,9 +182,23 @@ def _default_options() -> Options:
     return Options(LANGUAGES[0], False, True)
 
 
+def _offered(resource: Resource, accept: str | None) -> list[str]:
+    """What a thing's IRI negotiates to, best first: HTML wins a tie, except for the ontology
+    asked for by a client that does not name HTML (owlready2 sends no Accept, curl `*/*`):
+    ontology tools want the ontology itself, and RDF/XML is the syntax every one of them reads."""
+    if resource.kind != "ontology" or _names_html(accept):
+        return OFFERED
+    return ["application/rdf+xml", *(t for t in OFFERED if t != "application/rdf+xml")]
+
+
+def _names_html(accept: str | None) -> bool:
+    return any(token in HTML_RANGES for token, _q in weighted(accept or ""))
+
+
 def _see_other(request: Request, resource: Resource, thing_path: str) -> Response:
     """303 to the document the Accept header prefers (HTML for browsers and `*/*`)."""
-    chosen = choose(request.headers.get("accept"), OFFERED)
+    accept = request.headers.get("accept")
+    chosen = choose(accept, _offered(resource, accept))
     if chosen is None:
         offered = ", ".join(f.media_type for f in FORMATS)
         return Response(
