@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import sys
 from pathlib import Path
 from typing import Annotated
@@ -25,6 +26,7 @@ app = typer.Typer(
     help="natograph: a knowledge graph of NATO's partnerships.",
     no_args_is_help=True,
     add_completion=False,
+    pretty_exceptions_enable=False,
 )
 
 RootOption = Annotated[
@@ -37,7 +39,13 @@ def _settings(root: Path | None, **overrides: object) -> Settings:
     values = {k: v for k, v in overrides.items() if v is not None}
     if root is not None:
         values["root"] = root
-    return Settings(**values)  # type: ignore[arg-type]
+    settings = Settings(**values)  # type: ignore[arg-type]
+    if not settings.ontology_dir.is_dir():
+        _fail(
+            f"{settings.root} is not a natograph project (it has no ontology/ folder): "
+            "give --root the checkout, or set NATOGRAPH_ROOT"
+        )
+    return settings
 
 
 @app.command()
@@ -122,8 +130,10 @@ def serve(
     import os
 
     import uvicorn
+    from uvicorn.supervisors import Multiprocess
 
     from natograph.web.app import create_app
+    from natograph.web.http import server_config
     from natograph.web.served import serve_graph
 
     settings = _settings(
@@ -146,14 +156,15 @@ def serve(
         # Each server process builds its own graph (reasoning is cached) from the environment.
         for name, value in settings.model_dump(exclude_none=True).items():
             os.environ[f"NATOGRAPH_{name.upper()}"] = str(value)
-        uvicorn.run(
+        config = server_config(
             "natograph.web.app:app_from_env",
+            settings,
             factory=True,
-            host=settings.host,
-            port=settings.port,
             workers=settings.workers,
             log_level="info",
         )
+        with contextlib.suppress(KeyboardInterrupt):
+            Multiprocess(config, sockets=[config.bind_socket()]).run()
         return
     try:
         served = serve_graph(settings)
@@ -166,9 +177,9 @@ def serve(
         f"http://{settings.host}:{settings.port}/sparql",
         err=True,
     )
-    uvicorn.run(
-        create_app(served, settings), host=settings.host, port=settings.port, log_level="info"
-    )
+    server = uvicorn.Server(server_config(create_app(served, settings), settings, log_level="info"))
+    with contextlib.suppress(KeyboardInterrupt):  # Ctrl-C is how a server is stopped
+        server.run()
 
 
 @app.command()
@@ -329,8 +340,30 @@ def _fail(message: str) -> None:
     raise typer.Exit(2)
 
 
-def main() -> None:
-    app(sys.argv[1:])
+def main(argv: list[str] | None = None) -> None:
+    """The `natograph` command: a failure is one line that says what to do, never a traceback.
+
+    Known failures (a store in use, a file that cannot be read or written) name their cause;
+    anything else is a bug, reported as such (NATOGRAPH_DEBUG=1 shows the trace).
+    """
+    import os
+
+    try:
+        app(sys.argv[1:] if argv is None else argv)
+    except KeyboardInterrupt:
+        raise SystemExit(130) from None
+    except OSError as err:
+        typer.echo(f"error: {err}", err=True)
+        raise SystemExit(2) from None
+    except Exception as err:
+        if os.environ.get("NATOGRAPH_DEBUG"):
+            raise
+        typer.echo(
+            f"error: natograph failed unexpectedly ({type(err).__name__}: {err}). This is a "
+            "bug: please report it with the command you ran; NATOGRAPH_DEBUG=1 shows the trace.",
+            err=True,
+        )
+        raise SystemExit(70) from None
 
 
 if __name__ == "__main__":

@@ -1,7 +1,7 @@
 """HermiT DL consistency check, run in a child process.
 
 owlready2 keeps global state and starts Java without a time limit, so the check runs in its own
-interpreter (`python -m natograph.hermit FILE.nt`) that the parent can time out and kill. The
+interpreter (`python -m natograph.hermit FILE.nt [JAVA]`) that the parent can time out and kill. The
 child prints one JSON object on stdout:
 {"consistent": bool, "unsatisfiable": [IRI, ...], "error": str | None}.
 """
@@ -14,9 +14,10 @@ from pathlib import Path
 from typing import Any
 
 
-def run(path: Path) -> dict[str, Any]:
+def run(path: Path, java: str = "java") -> dict[str, Any]:
     import owlready2
 
+    owlready2.JAVA_EXE = java
     world = owlready2.World()
     world.get_ontology(path.resolve().as_uri()).load()
     try:
@@ -32,7 +33,8 @@ def run(path: Path) -> dict[str, Any]:
 
 def main(argv: list[str] | None = None) -> int:
     args = sys.argv[1:] if argv is None else argv
-    print(json.dumps(run(Path(args[0]))))
+    java = args[1] if len(args) > 1 else "java"
+    print(json.dumps(run(Path(args[0]), java)))
     return 0
 
 

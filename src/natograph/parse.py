@@ -7,6 +7,7 @@ graph that pySHACL and owlrl need is built from the same quads, so both views al
 
 from __future__ import annotations
 
+import logging
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -25,6 +26,11 @@ _POSITION = re.compile(
 _PREFIX_DECL = re.compile(r"^\s*(?:@prefix|PREFIX)\s+([A-Za-z][\w.-]*)?:\s*<([^>]*)>", re.I | re.M)
 _UNDECLARED = re.compile(r"The prefix ([\w.-]*): has not been declared")
 
+# rdflib logs a warning with a full traceback for every ill-typed literal it meets ("Failed to
+# convert Literal lexical form to value"), several times per literal. The checks report each one
+# as a problem at its own line, so those tracebacks are noise to an editor.
+logging.getLogger("rdflib.term").setLevel(logging.ERROR)
+
 
 @dataclass
 class ParsedFile:
@@ -36,6 +42,22 @@ class ParsedFile:
     quads: list[ox.Triple]
     prefixes: dict[str, str]
     subject_lines: dict[str, int] = field(default_factory=dict)
+    lines: list[str] = field(default_factory=list, repr=False)
+    """The file's text, for pointing at a value's own line."""
+
+    def value_line(self, iri: str, value: str) -> int | None:
+        """The line, within the block of subject `iri`, where the literal `value` is written."""
+        start = self.subject_lines.get(iri)
+        if start is None:
+            return None
+        quoted = ('"' + value + '"', "'" + value + "'")
+        for number in range(start, len(self.lines) + 1):
+            line = self.lines[number - 1]
+            if number > start and line[:1] not in ("", " ", "\t"):
+                break  # the next subject's block
+            if any(q in line for q in quoted):
+                return number
+        return None
 
 
 def parse_turtle(path: Path, root: Path | None = None) -> tuple[ParsedFile | None, list[Problem]]:
@@ -52,6 +74,7 @@ def parse_turtle(path: Path, root: Path | None = None) -> tuple[ParsedFile | Non
     prefixes = {p or "": iri for p, iri in _PREFIX_DECL.findall(decoded)}
     parsed = ParsedFile(path, relpath(path, root), triples, prefixes)
     parsed.subject_lines = _subject_lines(decoded, prefixes)
+    parsed.lines = decoded.splitlines()
     return parsed, []
 
 

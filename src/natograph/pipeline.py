@@ -6,16 +6,17 @@
 
 from __future__ import annotations
 
+import re
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from rdflib import Graph
 
 from natograph import definitions, reason
 from natograph.cache import Cache, content_key
-from natograph.diagnostics import CheckFailed, Report
+from natograph.diagnostics import CheckFailed, Problem, Report
 from natograph.namespaces import GRAPH_DATA, GRAPH_INFERRED, GRAPH_ONTOLOGY, GRAPH_SHAPES
 from natograph.parse import ParsedFile, from_rdflib, parse_turtle, to_rdflib
 from natograph.settings import Settings
@@ -45,11 +46,22 @@ class Build:
             to_rdflib(parsed.quads, graph)
         return graph
 
-    def locate(self, iri: str) -> tuple[str | None, int | None]:
-        """The data (else ontology) file and line where a resource's description starts."""
+    def locate(self, iri: str, value: str | None = None) -> tuple[str | None, int | None]:
+        """The data (else ontology) file and line where a resource's description starts, or
+        where, in it, the literal `value` is written."""
         for parsed in [*self.data, *self.ontology, *self.shapes]:
             if iri in parsed.subject_lines:
-                return parsed.name, parsed.subject_lines[iri]
+                line = parsed.value_line(iri, value) if value is not None else None
+                return parsed.name, line or parsed.subject_lines[iri]
+        return None, None
+
+    def locate_literal(self, value: str) -> tuple[str | None, int | None]:
+        """The first data (else ontology) file and line where the literal `value` is written."""
+        quoted = ('"' + value + '"', "'" + value + "'")
+        for parsed in [*self.data, *self.ontology]:
+            for number, line in enumerate(parsed.lines, start=1):
+                if any(q in line for q in quoted):
+                    return parsed.name, number
         return None, None
 
 
@@ -99,15 +111,32 @@ def _check(result: Build, settings: Settings, *, shacl_check: bool) -> None:
         t = time.perf_counter()
         key = content_key("owlrl", inputs)
         result.inferred, problems = reason.materialise_cached(asserted, cache, key)
-        report.extend(problems)
+        report.extend(_located(problems, result))
         stats["triples_inferred"] = len(result.inferred)
         stats["seconds_owlrl"] = round(time.perf_counter() - t, 3)
     if settings.hermit:
         t = time.perf_counter()
         key = content_key("hermit", inputs)
         java, timeout = settings.java, settings.hermit_timeout
-        report.extend(reason.consistency_cached(asserted, cache, key, java, timeout))
+        rl_found = any(p.check == "reasoner" for p in report.errors)
+        hermit = reason.consistency_cached(asserted, cache, key, java, timeout, rl_found)
+        report.extend(hermit)
         stats["seconds_hermit"] = round(time.perf_counter() - t, 3)
+
+
+_LITERAL_IN_MESSAGE = re.compile(r"literal '([^']*)'")
+
+
+def _located(problems: list[Problem], result: Build) -> list[Problem]:
+    """Reasoner messages name a literal but no place: point at the line that writes it."""
+    out = []
+    for problem in problems:
+        match = _LITERAL_IN_MESSAGE.search(problem.message)
+        if problem.file is None and match:
+            file, line = result.locate_literal(match.group(1))
+            problem = replace(problem, file=file, line=line)
+        out.append(problem)
+    return out
 
 
 def load(result: Build, store: GraphStore) -> GraphStore:

@@ -8,6 +8,7 @@ owl:Thing, ...) and blank-node triples that OWL RL rules produce and that mean n
 from __future__ import annotations
 
 import json
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -61,39 +62,54 @@ def _meaningful(s: Node, p: Node, o: Node) -> bool:
 
 
 def _rl_hint(message: str) -> str:
+    if "lexical value" in message.lower():
+        return "write the literal in its datatype's form (xsd:date: YYYY-MM-DD), or fix the type"
     if "disjoint" in message.lower():
         return "a resource is typed with two disjoint classes: keep one type or fix the IRI"
     return "remove one of the contradicting assertions"
 
 
-def consistency(asserted: Graph, java: str = "java", timeout: float = 120.0) -> list[Problem]:
-    """Ask HermiT whether the ontology and data are consistent and every class satisfiable."""
+def consistency(
+    asserted: Graph, java: str = "java", timeout: float = 120.0, rl_found: bool = False
+) -> list[Problem]:
+    """Ask HermiT whether the ontology and data are consistent and every class satisfiable.
+
+    `rl_found`: the OWL 2 RL step already reported problems (a message may point at them).
+    """
     with tempfile.TemporaryDirectory(prefix="natograph-hermit-") as tmp:
         path = Path(tmp) / "graph.nt"
         _for_hermit(asserted).serialize(path, format="nt", encoding="utf-8")
-        cmd = [sys.executable, "-m", "natograph.hermit", str(path)]
-        env = _java_env(java)
+        cmd = [sys.executable, "-m", "natograph.hermit", str(path), java]
         try:
-            done = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout, env=env)
+            done = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout)
         except subprocess.TimeoutExpired:
             msg = f"HermiT did not finish within {timeout:g} s"
             return [Problem("reasoner", msg, hint="raise NATOGRAPH_HERMIT_TIMEOUT or simplify")]
     if done.returncode != 0 or not done.stdout.strip():
-        detail = (done.stderr or done.stdout).strip().splitlines()[-1:] or ["no output"]
-        return [Problem("reasoner", f"HermiT could not run: {detail[0]}", hint=_java_hint(java))]
+        detail = _java_exception(done.stderr or done.stdout) or "no output"
+        return [Problem("reasoner", f"HermiT could not run: {detail}", hint=_java_hint(java))]
     result = json.loads(done.stdout.strip().splitlines()[-1])
-    return _hermit_problems(result, java)
+    return _hermit_problems(result, java, rl_found)
 
 
-def _hermit_problems(result: dict[str, object], java: str) -> list[Problem]:
+def _hermit_problems(result: dict[str, object], java: str, rl_found: bool) -> list[Problem]:
     if result.get("error"):
-        return [Problem("reasoner", f"HermiT failed: {result['error']}", hint=_java_hint(java))]
+        cause = _java_exception(str(result["error"])) or "Java stopped without a message"
+        return [Problem("reasoner", f"HermiT failed: {cause}", hint=_java_hint(java, cause))]
     if result.get("consistent") is False:
+        hint = (
+            "the OWL 2 RL messages above name the resources involved"
+            if rl_found
+            else "no OWL 2 RL rule names the cause; the SHACL errors above may: two values of a "
+            "functional property (such as two ISO codes), a resource typed with disjoint "
+            "classes, a value outside a property's range (Protégé with HermiT explains an "
+            "inconsistency axiom by axiom)"
+        )
         return [
             Problem(
                 "reasoner",
                 "HermiT: the ontology and data together are inconsistent (no model satisfies them)",
-                hint="see the OWL 2 RL messages above for the resources involved, if any",
+                hint=hint,
             )
         ]
     unsat = result.get("unsatisfiable") or []
@@ -109,11 +125,24 @@ def _hermit_problems(result: dict[str, object], java: str) -> list[Problem]:
     ]
 
 
+def _java_exception(output: str) -> str | None:
+    """The one line of a Java failure that says what went wrong (not its stack trace)."""
+    lines = [line.strip() for line in output.strip().splitlines() if line.strip()]
+    lines = [line for line in lines if line != "Java error message is:"]  # owlready2's preamble
+    for line in lines:
+        if line.startswith("Exception in thread") or line.startswith("Caused by:"):
+            return line.split(" ", 4)[-1] if line.startswith("Exception") else line
+    frames = [line for line in lines if not line.startswith("at ")]
+    return frames[-1] if frames else None
+
+
 def _for_hermit(asserted: Graph) -> Graph:
     """HermiT accepts only the OWL 2 datatype map: send xsd:date as xsd:dateTime at midnight UTC
     and rdf:langString as rdf:PlainLiteral, which keeps every datatype check meaningful."""
     out = Graph()
     for s, p, o in asserted:
+        if isinstance(o, Literal) and o.ill_typed:
+            continue  # already reported (SHACL and OWL 2 RL, at its line); HermiT would abort
         if isinstance(o, Literal) and o.datatype == XSD.date:
             o = Literal(f"{o}T00:00:00Z", datatype=XSD.dateTime)
         elif o == XSD.date:
@@ -124,21 +153,35 @@ def _for_hermit(asserted: Graph) -> Graph:
     return out
 
 
-def _java_env(java: str) -> dict[str, str] | None:
-    import os
-
-    if java == "java":
-        return None
-    env = dict(os.environ)
-    env["PATH"] = str(Path(java).parent) + os.pathsep + env.get("PATH", "")
-    return env
-
-
-def _java_hint(java: str) -> str:
+def _java_hint(java: str, cause: str | None = None) -> str:
+    """What to do, after finding out whether Java itself is the problem."""
+    problem = _java_problem(java)
+    if problem is not None:
+        return (
+            f"HermiT needs Java, and {problem}: install a JRE (apt-get install default-jre) "
+            "or point NATOGRAPH_JAVA at a java executable"
+        )
+    if cause and "OutOfMemoryError" in cause:
+        return "Java ran out of memory: give it more, or check with --no-hermit meanwhile"
     return (
-        "HermiT needs Java: install a JRE (apt-get install default-jre) "
-        f"or set NATOGRAPH_JAVA (now {java!r})"
+        f"Java ({shutil.which(java)}) works; HermiT itself rejected the graph for the reason "
+        "given: fix what it names (errors reported above may be the cause), or check with "
+        "--no-hermit meanwhile"
     )
+
+
+def _java_problem(java: str) -> str | None:
+    """Why `java` cannot run Java programs, or None when `java -version` works."""
+    found = shutil.which(java)
+    if found is None:
+        return f"{java!r} was not found"
+    try:
+        done = subprocess.run([found, "-version"], capture_output=True, text=True, timeout=30)
+    except (OSError, subprocess.TimeoutExpired) as err:
+        return f"{found} does not run ({err})"
+    if done.returncode != 0 or "version" not in (done.stderr + done.stdout).lower():
+        return f"{found} is not a working Java (`-version` exited {done.returncode})"
+    return None
 
 
 def materialise_cached(asserted: Graph, cache: Cache, key: str) -> tuple[Graph, list[Problem]]:
@@ -154,13 +197,13 @@ def materialise_cached(asserted: Graph, cache: Cache, key: str) -> tuple[Graph, 
 
 
 def consistency_cached(
-    asserted: Graph, cache: Cache, key: str, java: str, timeout: float
+    asserted: Graph, cache: Cache, key: str, java: str, timeout: float, rl_found: bool = False
 ) -> list[Problem]:
     """`consistency`, reusing a verdict for byte-identical inputs (failures to run are not kept)."""
     hit = cache.get(key, ".hermit.json")
     if hit is not None:
         return _problems_from_json(hit)
-    problems = consistency(asserted, java, timeout)
+    problems = consistency(asserted, java, timeout, rl_found)
     if not any(
         p.message.startswith(("HermiT could not", "HermiT did not", "HermiT failed"))
         for p in problems

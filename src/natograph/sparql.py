@@ -58,9 +58,18 @@ def names_graphs(sparql: str) -> bool:
 _OX_POSITION = re.compile(r"^error at (\d+):(\d+): ")
 
 
+_CHAR_CLASS = re.compile(r"\[(?:[^\[\]]|\[[^\]]*\])*\.\.=(?:[^\[\]]|\[[^\]]*\])*\]", re.S)
+"""A character class of the parser's grammar (`['A' ..= 'Z' | ...]`), unreadable for people."""
+
+
 def syntax_message(err: SyntaxError) -> str:
-    """Oxigraph's parser message, with its `error at L:C:` spelled out for people."""
+    """Oxigraph's parser message, with its `error at L:C:` spelled out for people and its
+    grammar's character classes (dozens of Unicode ranges) said in words."""
     text = str(err.msg if err.msg else err)
+    text = _CHAR_CLASS.sub("a name or number", text)
+    text = re.sub(r"(?:, a name or number)+", ", a name or number", text)
+    text = re.sub(r", \[_\]", "", text)
+    text = " ".join(text.split())
     match = _OX_POSITION.match(text)
     if match:
         line, column = match.groups()
@@ -202,6 +211,11 @@ def resolve(arg: str, queries_dir: Path) -> CompetencyQuestion:
             return CompetencyQuestion.from_file(candidate)
     if arg.endswith(".rq"):
         raise QueryRejected(f"no query file {arg!r} (looked in . and {queries_dir})")
+    if re.fullmatch(r"[\w.-]+", arg):  # a name, not SPARQL text
+        raise QueryRejected(
+            f"no query named {arg!r} in {queries_dir}: `natograph queries` lists them "
+            "(or give SPARQL text, or a .rq file)"
+        )
     return CompetencyQuestion(name="<query>", text=arg)
 
 

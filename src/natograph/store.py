@@ -7,6 +7,7 @@ these three methods.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Protocol
@@ -43,11 +44,31 @@ class GraphStore(Protocol):
     def __len__(self) -> int: ...
 
 
+class StoreInUse(OSError):
+    """The on-disk store is locked by another process (another `natograph serve`, say)."""
+
+    def __init__(self, path: Path, holders: list[int]) -> None:
+        by = f"process {', '.join(map(str, holders))}" if holders else "another process"
+        super().__init__(
+            f"the store {path} is in use by {by}: stop it, or give this one another --store folder"
+        )
+        self.path = path
+        self.holders = holders
+
+
 class OxigraphStore:
     """Embedded Oxigraph: in memory by default, on disk when given a folder."""
 
     def __init__(self, path: Path | None = None) -> None:
-        self._store = ox.Store(str(path)) if path is not None else ox.Store()
+        if path is None:
+            self._store = ox.Store()
+            return
+        try:
+            self._store = ox.Store(str(path))
+        except OSError as err:
+            if "LOCK" in str(err):
+                raise StoreInUse(path, lock_holders(path / "LOCK")) from None
+            raise
 
     def load(self, triples: Iterable[ox.Triple | ox.Quad], graph: str) -> None:
         target = ox.NamedNode(graph)
@@ -117,3 +138,19 @@ def select(store: GraphStore, sparql: str, *, inferred: bool = True) -> ox.Query
     if not isinstance(result, ox.QuerySolutions):
         raise TypeError(f"expected a SELECT query, got {type(result).__name__}: {sparql[:80]}")
     return result
+
+
+def lock_holders(lock: Path) -> list[int]:
+    """Processes holding `lock` open (from /proc; those of other users may be invisible)."""
+    target = str(lock.resolve())
+    holders = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit() or int(entry.name) == os.getpid():
+            continue
+        try:
+            links = [str(fd.readlink()) for fd in (entry / "fd").iterdir()]
+        except OSError:
+            continue
+        if target in links:
+            holders.append(int(entry.name))
+    return sorted(holders)

@@ -9,15 +9,16 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from pyshacl import validate as shacl_validate
-from rdflib import RDF, Graph, URIRef
+from rdflib import RDF, Graph, Literal, URIRef
 from rdflib.namespace import SH
 from rdflib.term import Node
 
 from natograph.diagnostics import Problem, Severity
 from natograph.namespaces import PREFIXES
 
-Locator = Callable[[str], tuple[str | None, int | None]]
-"""Given an IRI, the file and line that define it."""
+Locator = Callable[[str, str | None], tuple[str | None, int | None]]
+"""Given an IRI (and a literal's text, or None), the file and line that define it (or write
+that literal in its description)."""
 
 _SEVERITY = {SH.Violation: Severity.ERROR, SH.Warning: Severity.WARNING, SH.Info: Severity.INFO}
 
@@ -52,14 +53,15 @@ def _problem(report: Graph, shapes: Graph, result: Node, locate: Locator) -> Pro
     messages = sorted(str(m) for m in report.objects(result, SH.resultMessage))
     component = one(SH.sourceConstraintComponent)
     message = "; ".join(messages) or f"violates {qname(component)}"
-    file, line = locate(str(focus)) if isinstance(focus, URIRef) else (None, None)
+    value = one(SH.value)
+    literal = str(value) if isinstance(value, Literal) else None
+    file, line = locate(str(focus), literal) if isinstance(focus, URIRef) else (None, None)
     raw_severity = one(SH.resultSeverity)
     severity = (
         _SEVERITY.get(raw_severity, Severity.ERROR)
         if isinstance(raw_severity, URIRef)
         else Severity.ERROR
     )
-    value = one(SH.value)
     path = one(SH.resultPath)
     return Problem(
         "shacl",
