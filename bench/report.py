@@ -13,6 +13,8 @@ from bench.pages import REPRESENTATIONS, SEE_OTHER, PageResults
 LOOKUP_TARGET = 0.85
 AGGREGATE_TARGET = 20.0
 STARTUP_TARGET = 3.0
+FAIRNESS_TARGET = 0.100
+"""Seconds: another client's uncached look-up at p99 while one client floods."""
 AGGREGATE_SIZE = 100_000
 
 
@@ -24,6 +26,7 @@ class Data:
     scale: Any = None
     startup: Any = None
     pages: Any = None
+    fairness: Any = None
     error: str = ""
     seconds: float = 0.0
 
@@ -94,6 +97,8 @@ def render(data: Data) -> str:
         lines += _startup(data.startup)
     if data.pages is not None:
         lines += _pages(data.pages)
+    if data.fairness is not None:
+        lines += _fairness(data.fairness)
     return "\n".join(lines).rstrip() + "\n"
 
 
@@ -155,6 +160,17 @@ def _targets(data: Data) -> list[str]:
                 verdict(median < STARTUP_TARGET),
             ])  # fmt: skip
         why += _startup_breakdown(startup)
+    fair = data.fairness
+    if fair is not None:
+        flooded = next((v for v in fair.variants if "defaults" in v.name), None)
+        if flooded is not None:
+            rows.append([
+                f"another client's uncached look-up p99 < {FAIRNESS_TARGET * 1000:.0f} ms while "
+                "one client runs two explosive queries",
+                f"p99 {ms(flooded.p99)} ms (p50 {ms(flooded.p50)}, worst {ms(flooded.worst)}) "
+                f"over {len(flooded.latencies)} look-ups",
+                verdict(flooded.p99 < FAIRNESS_TARGET and not flooded.errors),
+            ])  # fmt: skip
     if not rows and not why:
         return []  # nothing measured here has a target (e.g. `--only pages`)
     lines += table(["target", "measured", "verdict"], rows)
@@ -657,6 +673,28 @@ def _pages_priming(pages: PageResults) -> list[str]:
 
 
 KEPT = "*Kept from an earlier run (`--merge`)"
+
+
+def _fairness(fair: Any) -> list[str]:
+    lines = [
+        "## 5. Fairness under adversarial load",
+        "",
+        "One client (127.0.0.2) keeps two explosive queries in flight, resending each as soon as "
+        "it ends; another (127.0.0.3) sends uncached look-ups one after the other "
+        "(bench/fairness.py). `natograph serve --no-hermit --query-timeout 5`: with its defaults "
+        "(a short-lane worker, 2 queries per client), with both switched off, and idle.",
+        "",
+    ]
+    idle = next((v for v in fair.variants if v.name == "idle server"), None)
+    rows = []
+    for v in fair.variants:
+        statuses = ", ".join(f"{k}: {n}" for k, n in sorted(v.attacker_statuses.items()))
+        slower = times(ratio(v.p99, idle.p99)) if idle is not None else "-"
+        rows.append([v.name, str(len(v.latencies)), ms(v.p50), ms(v.p99), ms(v.worst), slower,
+                     str(v.errors), statuses or "-"])  # fmt: skip
+    header = ["variant", "look-ups", "p50 ms", "p99 ms", "worst ms", "p99 vs idle", "errors",
+              "attacker's answers (status: count)"]  # fmt: skip
+    return [*lines, *table(header, rows)]
 
 
 def merge(new: str, old: str) -> str:

@@ -1,6 +1,6 @@
 """`python -m bench.run`: measure natograph against rdflib-endpoint and a bare HTTP floor.
 
-One run does four things and writes bench/results.md (see bench/README.md):
+One run does five things and writes bench/results.md (see bench/README.md):
 
 1. HTTP throughput and latency (concurrency 1 and 16, cached and uncached) of natograph
    (`natograph serve --no-hermit`), rdflib-endpoint over the same triples, and a constant ASGI
@@ -8,7 +8,9 @@ One run does four things and writes bench/results.md (see bench/README.md):
 2. a scale curve over synthetic data (load time, memory, query p50);
 3. the start-up time of the curated graph, cold and warm, with its breakdown;
 4. linked-data documents over HTTP (bench/pages.py): the 303 and every representation of a few
-   resources' descriptions, cold (rendered) and warm (cached), at concurrency 1 and 16.
+   resources' descriptions, cold (rendered) and warm (cached), at concurrency 1 and 16;
+5. fairness (bench/fairness.py): another client's look-up latency while one client keeps two
+   explosive queries running, with and without the short lane and the per-client limit.
 
 Every server is a separate process group on 127.0.0.1 and is stopped at the end, whatever
 happens; every request loop is bounded in count and in time.
@@ -28,7 +30,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from bench import answers, machine, pages, report, synthetic, workload
+from bench import answers, fairness, machine, pages, report, synthetic, workload
 from bench.client import Cell, fetch, measure
 from bench.servers import (
     REPO,
@@ -44,7 +46,7 @@ from bench.servers import (
 )
 
 SPARQL = "/sparql"
-SECTIONS = ["http", "pages", "scale", "startup"]
+SECTIONS = ["http", "pages", "scale", "startup", "fairness"]
 """In the order they run."""
 
 
@@ -601,6 +603,9 @@ def main(argv: list[str] | None = None) -> int:
                 data.scale = scale_section(cfg, tmp)
             if "startup" in cfg.sections:
                 data.startup = startup_section(cfg, tmp)
+            if "fairness" in cfg.sections:
+                log("fairness: look-ups while one client floods with explosive queries")
+                data.fairness = fairness.run_section(50 if cfg.quick else 300, log)
         except (Exception, KeyboardInterrupt) as err:  # write what was measured, then re-raise
             error = err
             text = [line for line in str(err).splitlines() if line.strip()]

@@ -51,6 +51,7 @@ def create_app(served: ServedGraph, settings: Settings) -> FastAPI:
             "ETag",
             "Last-Modified",
             "X-SPARQL-MaxRows",
+            "X-SPARQL-Truncated",
             "Retry-After",
             "Link",
             "Location",
