@@ -48,8 +48,22 @@ def percentile(values: Sequence[float], p: float) -> float:
     return ordered[rank - 1]
 
 
+class Latencies:
+    """Percentiles of a `latencies` list (seconds), for the measurement records."""
+
+    latencies: list[float]
+
+    @property
+    def p50(self) -> float:
+        return percentile(self.latencies, 50)
+
+    @property
+    def p99(self) -> float:
+        return percentile(self.latencies, 99)
+
+
 @dataclass
-class Cell:
+class Cell(Latencies):
     """One measurement: a system, a query group, cached or not, a concurrency, a client."""
 
     system: str
@@ -75,14 +89,6 @@ class Cell:
     def rps(self) -> float:
         ok = self.requests - self.errors
         return ok / self.elapsed if self.elapsed > 0 else math.nan
-
-    @property
-    def p50(self) -> float:
-        return percentile(self.latencies, 50)
-
-    @property
-    def p99(self) -> float:
-        return percentile(self.latencies, 99)
 
     @property
     def client_cpu_pct(self) -> float:

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 
 import httpx
 
-from bench.client import percentile
+from bench.client import Latencies
 
 EXPLOSIVE = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
 LOOKUP = "ASK { <https://w3id.org/natograph/id/country/MKD> ?p ?o }"
@@ -35,19 +35,11 @@ VARIANTS = {
 
 
 @dataclass
-class Variant:
+class Variant(Latencies):
     name: str
     latencies: list[float] = field(default_factory=list)
     errors: int = 0
     attacker_statuses: dict[int, int] = field(default_factory=dict)
-
-    @property
-    def p50(self) -> float:
-        return percentile(self.latencies, 50)
-
-    @property
-    def p99(self) -> float:
-        return percentile(self.latencies, 99)
 
     @property
     def worst(self) -> float:
