@@ -115,6 +115,8 @@ def test_every_query_file_has_its_own_test() -> None:
 # ---------------------------------------------------------------- partners and frameworks
 
 PFP, MD, ICI, PATG = "ng:pfp", "ng:md", "ng:ici", "ng:partners-across-the-globe"
+ALLIES_PFP_ONLY = {"POL", "CZE", "HUN", "BGR", "EST", "LVA", "LTU", "ROU", "SVK", "SVN", "ALB"}
+"""Allies whose partner years the graph knows only in the Partnership for Peace (so far)."""
 
 
 @answers("01-partners-per-framework")
@@ -129,9 +131,11 @@ PFP, MD, ICI, PATG = "ng:pfp", "ng:md", "ng:ici", "ng:partners-across-the-globe"
         # Half-open intervals: Montenegro is a partner until the day before its accession.
         ("2017-06-04", {PFP: (22, 21), MD: (7, 7), ICI: (4, 4), PATG: (9, 9)}),
         ("2017-06-05", {PFP: (21, 20), MD: (7, 7), ICI: (4, 4), PATG: (9, 9)}),
-        # Malta's PfP suspension ran from 27 Oct 1996 to (excluding) 3 Apr 2008.
-        ("2008-04-02", {PFP: (22, 21), MD: (7, 7), ICI: (4, 4), PATG: (0, 0)}),
-        ("2008-04-03", {PFP: (22, 22), MD: (7, 7), ICI: (4, 4), PATG: (0, 0)}),
+        # Malta's PfP suspension ran from 27 Oct 1996 to (excluding) 3 Apr 2008; Albania and
+        # Croatia were partners until April 2009; Afghanistan's 2006 declaration is the first
+        # formal cooperation of a partner across the globe.
+        ("2008-04-02", {PFP: (24, 23), MD: (7, 7), ICI: (4, 4), PATG: (1, 1)}),
+        ("2008-04-03", {PFP: (24, 24), MD: (7, 7), ICI: (4, 4), PATG: (1, 1)}),
     ],
 )
 def test_partners_per_framework(
@@ -182,6 +186,28 @@ def test_partnership_landscape_on_date(run_cq: Run) -> None:
     assert "ngc:RUS" not in col(in_2014, "partner")  # suspended in PfP, EAPC and the NRC
 
 
+def partners_on(run_cq: Run, date: str, structure: str) -> set[str]:
+    result = run_cq("02-partnership-landscape-on-date", date=date)
+    return {r["partner"] for r in result if r["structure"] == structure}
+
+
+def test_the_landscape_before_2014_is_dated_from_nato_pages(run_cq: Run) -> None:
+    """History researched from NATO's pages (issue 8): the later Allies' Partnership for Peace
+    years, the EAPC's early members, the first formal cooperation of partners across the globe."""
+    pfp_1998 = partners_on(run_cq, "1998-01-01", "ng:pfp")
+    assert {"ngc:POL", "ngc:HUN", "ngc:CZE", "ngc:ROU", "ngc:UKR", "ngc:RUS"} <= pfp_1998
+    assert "ngc:MLT" not in pfp_1998, "Malta's participation was suspended from 1996 to 2008"
+    assert "ngc:HRV" not in pfp_1998, "Croatia joined in May 2000"
+    pfp_2005 = partners_on(run_cq, "2005-01-01", "ng:pfp")
+    assert not pfp_2005 & {"ngc:POL", "ngc:HUN", "ngc:CZE", "ngc:ROU", "ngc:EST"}, "Allies by 2004"
+    assert {"ngc:HRV", "ngc:ALB"} <= pfp_2005
+    eapc_2000 = partners_on(run_cq, "2000-01-01", "ng:eapc")
+    assert {"ngc:UKR", "ngc:IRL", "ngc:GEO"} <= eapc_2000
+    globe_2013 = partners_on(run_cq, "2013-01-01", "ng:partners-across-the-globe")
+    assert {"ngc:AUS", "ngc:NZL", "ngc:KOR", "ngc:MNG", "ngc:IRQ", "ngc:AFG"} <= globe_2013
+    assert "ngc:JPN" not in globe_2013, "Japan's political declaration dates from April 2013"
+
+
 @answers("03-partner-countries-on-date")
 @pytest.mark.parametrize(
     ("date", "listed", "active"),
@@ -197,12 +223,18 @@ def test_partner_countries_on_date(run_cq: Run, date: str, listed: int, active: 
 @answers("04-partners-who-became-allies")
 def test_partners_who_became_allies(run_cq: Run) -> None:
     result = run_cq("04-partners-who-became-allies")
-    assert [(r["country"], r["accession"]) for r in result] == [
+    became = [(r["country"], r["accession"]) for r in result]
+    waves = {"1999-03-12": {"POL", "CZE", "HUN"}, "2009-04-01": {"ALB", "HRV"}}
+    waves["2004-03-29"] = {"BGR", "EST", "LVA", "LTU", "ROU", "SVK", "SVN"}
+    for accession, codes in waves.items():
+        assert {c for c, a in became if a == accession} == {f"ngc:{c}" for c in codes}
+    assert became[-4:] == [
         ("ngc:MNE", "2017-06-05"),
         ("ngc:MKD", "2020-03-27"),
         ("ngc:FIN", "2023-04-04"),
         ("ngc:SWE", "2024-03-07"),
     ]
+    assert len(became) == 16 and [a for _, a in became] == sorted(a for _, a in became)
     rows = by(result, "country")
     both = {"Partnership for Peace", "Euro-Atlantic Partnership Council"}
     assert split(rows["ngc:MNE"]["partnershipsEnded"], ",") == both
@@ -211,6 +243,7 @@ def test_partners_who_became_allies(run_cq: Run) -> None:
     }
     assert rows["ngc:MKD"]["partnerFrom"] == "1995-11-15"
     assert rows["ngc:SWE"]["partnerFrom"] == "1994-05-09"
+    assert rows["ngc:POL"]["partnerFrom"] == "1994-02-02"  # NATO's chronology of February 1994
 
 
 WALES = {
@@ -279,11 +312,23 @@ def test_partners_in_several_structures(run_cq: Run) -> None:
         "Individually Tailored Partnership Programme",
         "Building Integrity",
     }
-    # Partners in one framework only (MD, ICI and two global partners) are not in the jungle.
-    single = {"EGY", "ISR", "MAR", "DZA", "BHR", "KWT", "QAT", "ARE", "MNG", "PAK"}
+    # Partners in one framework only (MD, ICI, two global partners, and Allies known as partners
+    # only from their PfP years) are not in the jungle.
+    single = {
+        "EGY",
+        "ISR",
+        "MAR",
+        "DZA",
+        "BHR",
+        "KWT",
+        "QAT",
+        "ARE",
+        "MNG",
+        "PAK",
+    } | ALLIES_PFP_ONLY
     assert not {f"ngc:{c}" for c in single} & set(rows)
     assert all(n > 1 for n in counts.values())
-    assert len(result) == 42 - len(single)  # 42 partner countries ever
+    assert len(result) == 54 - len(single)  # 54 partner countries ever
 
 
 @answers("08-enhanced-opportunities-partners")
@@ -511,8 +556,8 @@ def test_country_timeline(run_cq: Run) -> None:
     ukraine = run_cq("16-country-timeline")  # default: ngc:UKR
     assert col(ukraine, "engagement") == [
         "ngm:pfp-UKR",  # 8 Feb 1994
+        "ngm:eapc-UKR",  # 30 May 1997, a founding member
         "ngm:nuc-UKR",  # 9 Jul 1997
-        "ngm:eapc-UKR",  # attested 16 Oct 2014
         "ngm:cap-UKR",  # 9 Jul 2016
         "ngm:eop-UKR",  # 12 Jun 2020
         "ngm:nucouncil-UKR",  # 11 Jul 2023
@@ -688,6 +733,17 @@ def test_partnership_policy_2011(run_cq: Run) -> None:
     assert areas[7]["label"] == "civil emergency planning"
 
 
+RESEARCHED_PAGES = {
+    *("W-CHRON-9401", "W-CHRON-9402", "W-CHRON-9612", "W-RUS-94", "W-MALTA-95", "W-MALTA-REL"),
+    *("W-IRL-99", "W-CRO-PR00", "W-CRO-AUT00", "W-TJK-02", "W-BSM-06", "W-KAZ-REL"),
+    *("W-UKR-PI97", "W-EAPC-PI97", "W-SWE-REL", "W-FIN-REL", "W-AUS-JPD", "W-JPN-2017"),
+    *("W-NZL-IPCP", "W-KOR-2016", "W-MNG-2017", "W-IRQ-2018", "W-AFG-2006", "W-PFP-BLOG"),
+    *("W-HUWIKI07", "W-SVK-ULIB", "W-BGR-NOVINI", "W-LVA-SAEIMA", "W-ALB-MFA", "W-SVN-CHRON"),
+    *("W-GEO-INFOC", "W-SWISS-PFP"),
+}
+"""Web pages researched for the history before 2014 (read 2026-12-03)."""
+
+
 @answers("23-sources-and-citations")
 def test_sources_and_citations(run_cq: Run) -> None:
     result = run_cq("23-sources-and-citations")
@@ -704,7 +760,9 @@ def test_sources_and_citations(run_cq: Run) -> None:
         "EAPC-LISTS",
         "IGO-LIST",
         "GK",
+        *RESEARCHED_PAGES,
     }
+    assert all(rows[k]["confidence"] for k in RESEARCHED_PAGES)
     citations = {k: int(r["citations"]) for k, r in rows.items()}
     assert citations["P9"] == 1  # Ukraine's Enhanced Opportunities membership
     assert citations["P28"] == 1  # the NATO 2030 report
@@ -712,9 +770,9 @@ def test_sources_and_citations(run_cq: Run) -> None:
     assert citations["P22"] == 2  # Belarus: two suspensions
     # 72 countries (all but Libya) from the ISO/QID table.
     assert citations["Q"] == 72
-    # 32 Alliance memberships, 28 Allied countries of 1949-2009, 10 partner memberships ended by
+    # 32 Alliance memberships, 28 Allied countries of 1949-2009, 23 partner memberships ended by
     # accession, 4 claims.
-    assert citations["M"] == 74
+    assert citations["M"] == 87
     # 22 PfP memberships, 5 suspensions and 4 count claims from NATO's 2024 partnerships page.
     assert citations["P1"] == 31
     # 9 GK claims, 3 participations, 2 declarations, the Substantial NATO-Georgia Package.
@@ -792,19 +850,21 @@ def test_claimed_vs_computed_counts(run_cq: Run) -> None:
 def test_partners_by_number_of_engagements(run_cq: Run) -> None:
     result = run_cq("26-partners-by-number-of-engagements")
     histogram = {int(r["engagements"]): int(r["countries"]) for r in result}
-    assert histogram == {1: 10, 2: 17, 3: 8, 4: 5, 7: 2}
-    assert sum(histogram.values()) == 42  # 22 + 7 + 4 + 9 partner countries, ever
+    assert histogram == {1: 21, 2: 18, 3: 8, 4: 5, 7: 2}
+    assert sum(histogram.values()) == 54  # 22 + 7 + 4 + 9 of 2014-2024, 12 Allies of 1999-2009
     codes = {int(r["engagements"]): split(r["which"], " ") for r in result}
     assert codes[7] == {"GEO", "UKR"}
     assert codes[4] == {"AUS", "BIH", "COL", "MDA", "RUS"}  # PfP, EAPC, PJC, NRC
-    assert codes[1] == {"EGY", "ISR", "MAR", "DZA", "BHR", "KWT", "QAT", "ARE", "MNG", "PAK"}
+    md_ici = {"EGY", "ISR", "MAR", "DZA", "BHR", "KWT", "QAT", "ARE"}
+    assert codes[1] == md_ici | {"MNG", "PAK"} | ALLIES_PFP_ONLY
 
 
 @answers("27-partners-and-allies-inferred")
 def test_partners_and_allies_inferred(run_cq: Run, store: OxigraphStore) -> None:
     result = run_cq("27-partners-and-allies-inferred")
-    assert set(col(result, "country")) == {"ngc:MNE", "ngc:MKD", "ngc:FIN", "ngc:SWE"}
-    assert len(result) == 4
+    allies = ALLIES_PFP_ONLY | {"HRV", "MNE", "MKD", "FIN", "SWE"}
+    assert set(col(result, "country")) == {f"ngc:{c}" for c in allies}
+    assert len(result) == 16
     # The classes are defined, never asserted: without the inferred graph nothing is found.
     text = (QUERIES / "27-partners-and-allies-inferred.rq").read_text(encoding="utf-8")
     assert result_rows(store.query(text, inferred=False)) == []
@@ -890,8 +950,8 @@ def test_events_by_year(run_cq: Run) -> None:
 def test_coarse_dates(run_cq: Run) -> None:
     result = run_cq("31-coarse-dates")
     assert Counter(col(result, "precision")) == {
-        "time:unitMonth": 27,
-        "time:unitYear": 12,  # incl. the PJC and its Russian membership (1997)
+        "time:unitMonth": 31,  # incl. Japan's, Korea's and Mongolia's first formal cooperation
+        "time:unitYear": 16,  # incl. the PJC and its Russian membership (1997), EAPC members
         "ngo:unitQuarter": 3,
         "time:unitDecade": 3,
     }
