@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import sys
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Annotated
 
@@ -97,6 +98,9 @@ def query(
         result = store.query(cq.text, inferred=inferred, substitutions=substitutions)
         text = render(result, fmt)
         typer.echo(text, nl=not text.endswith("\n"))
+        note = _coverage_note(store, cq.text, substitutions)
+        if note:
+            typer.echo(f"note: {note}", err=True)
     except CheckFailed as err:
         typer.echo(err.report.to_text(), err=True)
         raise typer.Exit(1) from err
@@ -326,6 +330,26 @@ def ldcheck(
         typer.echo(str(failure))
     typer.echo(f"{len(iris)} IRIs x {len(wanted)} formats: {len(failures)} problem(s)", err=True)
     raise typer.Exit(1 if failures else 0)
+
+
+def _coverage_note(store: object, text: str, substitutions: Mapping[str, object]) -> str | None:
+    """The note for a question about a date after the graph's newest source, if it is one."""
+    from datetime import date
+
+    import pyoxigraph as ox
+
+    from natograph.coverage import coverage
+
+    covered = coverage(store)  # type: ignore[arg-type]
+    if covered is None:
+        return None
+    dates = [
+        date.fromisoformat(v.value)
+        for v in substitutions.values()
+        if isinstance(v, ox.Literal) and v.datatype.value.endswith("#date")
+    ]
+    notes = [covered.note(d) for d in dates] + [covered.note_for_query(text)]
+    return next((n for n in notes if n), None)
 
 
 def _split_param(text: str) -> tuple[str, str]:

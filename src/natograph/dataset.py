@@ -18,6 +18,7 @@ from rdflib import RDF, BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, FOAF, OWL, XSD
 
 from natograph import __version__
+from natograph.coverage import coverage
 from natograph.namespaces import (
     GRAPH_DATA,
     GRAPH_INFERRED,
@@ -144,12 +145,27 @@ def dataset_description(
     g.add((dataset, VOID.uriSpace, Literal(base_iri)))
     for vocabulary in _vocabularies(store):
         g.add((dataset, VOID.vocabulary, URIRef(vocabulary)))
+    _temporal(g, dataset, store)
     _counts(g, dataset, store, base_iri)
     for dump in files:
         if dump.distribution:
             _distribution(g, dataset, dump, base_iri)
     _service(g, dataset, sparql)
     return g
+
+
+def _temporal(g: Graph, dataset: URIRef, store: OxigraphStore) -> None:
+    """The period the graph covers, ending with its newest source (see natograph.coverage)."""
+    covered = coverage(store)
+    if covered is None:
+        return
+    period = URIRef(f"{dataset}#period")
+    g.add((dataset, DCTERMS.temporal, period))
+    g.add((period, RDF.type, DCTERMS.PeriodOfTime))
+    g.add((period, DCAT.startDate, Literal(covered.start, datatype=XSD.date)))
+    g.add((period, DCAT.endDate, Literal(covered.end, datatype=XSD.date)))
+    g.add((dataset, NGO.knowledgeEnds, Literal(covered.end, datatype=XSD.date)))
+    g.add((dataset, NGO.newestSource, URIRef(covered.newest_source)))
 
 
 def bind(graph: Graph) -> Graph:

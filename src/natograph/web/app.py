@@ -52,6 +52,8 @@ def create_app(served: ServedGraph, settings: Settings) -> FastAPI:
             "Last-Modified",
             "X-SPARQL-MaxRows",
             "X-SPARQL-Truncated",
+            "Natograph-Knowledge-Ends",
+            "Natograph-Note",
             "Retry-After",
             "Link",
             "Location",

@@ -13,6 +13,7 @@ from typing import Any
 
 import pyoxigraph as ox
 
+from natograph.coverage import coverage
 from natograph.namespaces import NGO, PREFIXES
 from natograph.store import GraphStore, select
 from natograph.web.pages import render
@@ -69,6 +70,8 @@ class LandingData:
     """(heading message key, members oldest first), as in GROUPS."""
     labels: Labels
     acronyms: Labels
+    knowledge_ends: str | None = None
+    """The date of the newest source (YYYY-MM-DD), see natograph.coverage."""
 
 
 @dataclass(frozen=True)
@@ -99,6 +102,7 @@ def landing_data(store: GraphStore, base: str) -> LandingData:
     groups = tuple((key, _members(store, str(NGO) + name)) for name, key in GROUPS)
     mentioned = [c.iri for c in classes] + [m.iri for _, ms in groups for m in ms]
     labels, acronyms = _labels(store, mentioned)
+    covered = coverage(store)
     return LandingData(
         base=base,
         triples=sum(graphs.values()),
@@ -107,6 +111,7 @@ def landing_data(store: GraphStore, base: str) -> LandingData:
         groups=groups,
         labels=labels,
         acronyms=acronyms,
+        knowledge_ends=covered.end.isoformat() if covered else None,
     )
 
 

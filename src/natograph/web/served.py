@@ -16,6 +16,7 @@ import pyoxigraph as ox
 
 from natograph import pipeline
 from natograph.cache import content_key
+from natograph.coverage import Coverage, coverage
 from natograph.executor import Job, Outcome, StoreSource
 from natograph.pipeline import Build
 from natograph.pool import QueryPool
@@ -49,6 +50,8 @@ class ServedGraph:
     build: Build | None = None
     dump: Path | None = None
     """The N-Quads file the workers loaded (memory store): removed on close."""
+    coverage: Coverage | None = None
+    """Where the graph's knowledge ends (None for a graph without dated sources)."""
 
     def close(self) -> None:
         """Stop the workers and remove the dump (atexit alone misses uvicorn's SIGTERM exit)."""
@@ -98,6 +101,7 @@ def served_from_store(
         examples=competency_questions(settings.queries_dir),
         build=build,
         dump=dump,
+        coverage=coverage(store),
     )
 
 

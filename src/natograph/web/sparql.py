@@ -24,6 +24,7 @@ from fastapi import APIRouter, Request, Response
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import ClientDisconnect
 
+from natograph import coverage
 from natograph.executor import (
     Busy,
     ClientLimit,
@@ -384,6 +385,11 @@ async def _answer(
         "Vary": "Accept, Accept-Encoding",
         "Cache-Control": "public, max-age=0, must-revalidate",
     }
+    if served.coverage is not None:
+        headers[coverage.HEADER] = served.coverage.end.isoformat()
+        note = served.coverage.note_for_query(parsed.query)
+        if note:
+            headers[coverage.NOTE_HEADER] = note
     if _not_modified(request, etag, served):
         return Response(status_code=304, headers=headers)
     outcome = cache.get(key) or await _execute(job, served, settings, _client(request))
