@@ -249,10 +249,10 @@ def test_partners_who_became_allies(run_cq: Run) -> None:
 WALES = {
     "ng:pii",
     "ng:dcb",
-    "ng:interoperability-platform",
     "ng:enhanced-opportunities-partners",
     "ng:substantial-nato-georgia-package",
 }
+"""Not the Interoperability Platform: S000 says it was agreed in the run-up to the summit."""
 
 
 @answers("05-wales-summit-launches")
@@ -770,9 +770,9 @@ def test_sources_and_citations(run_cq: Run) -> None:
     assert citations["P22"] == 2  # Belarus: two suspensions
     # 72 countries (all but Libya) from the ISO/QID table.
     assert citations["Q"] == 72
-    # 32 Alliance memberships, 28 Allied countries of 1949-2009, 23 partner memberships ended by
-    # accession, 4 claims.
-    assert citations["M"] == 87
+    # 32 Alliance memberships, 28 Allied countries of 1949-2009, 23 partner memberships and
+    # Montenegro's action plan ended by accession, 4 claims.
+    assert citations["M"] == 88
     # 22 PfP memberships, 5 suspensions and 4 count claims from NATO's 2024 partnerships page.
     assert citations["P1"] == 31
     # 9 GK claims, 3 participations, 2 declarations, the Substantial NATO-Georgia Package.
@@ -951,7 +951,8 @@ def test_coarse_dates(run_cq: Run) -> None:
     result = run_cq("31-coarse-dates")
     assert Counter(col(result, "precision")) == {
         "time:unitMonth": 31,  # incl. Japan's, Korea's and Mongolia's first formal cooperation
-        "time:unitYear": 16,  # incl. the PJC and its Russian membership (1997), EAPC members
+        "time:unitYear": 17,  # incl. the PJC and its Russian membership (1997), EAPC members,
+        # the Interoperability Platform (agreed in 2014, before the Wales Summit)
         "ngo:unitQuarter": 3,
         "time:unitDecade": 3,
     }
