@@ -1004,3 +1004,24 @@ def test_founding_documents_and_launches(run_cq: Run) -> None:
     dated = [r["start"] for r in result if "start" in r]
     assert dated == sorted(dated)
     assert result[0]["thing"] == "ng:sps"  # the science programme dates from 1958
+
+
+@answers("34-engagements-as-of-date")
+def test_engagements_as_of_date_honour_precision(run_cq: Run) -> None:
+    def status(structure: str, date: str) -> dict[str, str]:
+        result = run_cq("34-engagements-as-of-date", structure=structure, date=date)
+        return {r["member"]: r["status"] for r in result}
+
+    # The Permanent Joint Council's Russian seat is dated to 1997 only: uncertain within 1997,
+    # not active from 1 January (the Founding Act is of 27 May 1997).
+    assert status("ng:pjc", "1997-06-01") == {"ngc:RUS": "uncertain"}
+    assert status("ng:pjc", "1998-06-01") == {"ngc:RUS": "active"}
+    assert status("ng:pjc", "2002-05-28") == {}, "replaced by the NATO-Russia Council that day"
+    eapc = status("ng:eapc", "1997-06-01")
+    assert eapc["ngc:UKR"] == eapc["ngc:GEO"] == "active"  # founding members, 30 May 1997
+    assert eapc["ngc:SWE"] == eapc["ngc:FIN"] == "uncertain"  # "1997" only
+    assert eapc["ngc:ARM"] == "uncertain", "attested only from 2014: unknown before"
+    assert "ngc:IRL" not in eapc, "Ireland joined in December 1999"
+    pfp = status("ng:pfp", "2000-01-01")
+    assert not {"ngc:MLT", "ngc:POL", "ngc:HUN", "ngc:HRV"} & set(pfp), "suspended; Allies; not yet"
+    assert pfp["ngc:UKR"] == "active"

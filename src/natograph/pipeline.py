@@ -14,7 +14,7 @@ from pathlib import Path
 
 from rdflib import Graph
 
-from natograph import definitions, reason
+from natograph import definitions, reason, temporal
 from natograph.cache import Cache, content_key
 from natograph.diagnostics import CheckFailed, Problem, Report
 from natograph.namespaces import GRAPH_DATA, GRAPH_INFERRED, GRAPH_ONTOLOGY, GRAPH_SHAPES
@@ -112,6 +112,8 @@ def _check(result: Build, settings: Settings, *, shacl_check: bool) -> None:
         key = content_key("owlrl", inputs)
         result.inferred, problems = reason.materialise_cached(asserted, cache, key)
         report.extend(_located(problems, result))
+        # Precision windows (natograph.temporal): derived facts, kept with the entailments.
+        result.inferred += temporal.windows(asserted)
         stats["triples_inferred"] = len(result.inferred)
         stats["seconds_owlrl"] = round(time.perf_counter() - t, 3)
     if settings.hermit:
