@@ -8,6 +8,7 @@ import pytest
 
 from natograph import i18n
 from natograph.i18n import LANGUAGES, MessageError, messages, negotiate_language, translator
+from natograph.store import OxigraphStore
 from natograph.web.iri_paths import BadPath, local_path
 
 
@@ -91,3 +92,25 @@ def test_paths_an_iri_cannot_come_from_are_refused(raw: bytes) -> None:
 def test_long_paths_are_refused() -> None:
     with pytest.raises(ValueError, match="too long"):
         local_path(b"/" + b"a" * 3000)
+
+
+def test_every_country_has_its_iso_french_name(store: OxigraphStore) -> None:
+    """French country labels are ISO 3166-1's French names (iso-codes via pycountry), written
+    by scripts/country-names-fr.py: this fails when one drifts or a country lacks one."""
+    import gettext
+
+    import pycountry
+
+    french = gettext.translation("iso3166-1", pycountry.LOCALES_DIR, languages=["fr"])
+    rows = store.query(
+        """SELECT ?code (GROUP_CONCAT(?fr; SEPARATOR="|") AS ?labels) WHERE {
+             ?c a ngo:Country ; ngo:iso3166Alpha3 ?code .
+             OPTIONAL { ?c rdfs:label ?fr FILTER (LANG(?fr) = "fr") }
+           } GROUP BY ?code"""
+    )
+    found = {row[0].value: row[1].value for row in rows}
+    assert len(found) >= 73
+    for code, labels in found.items():
+        country = pycountry.countries.get(alpha_3=code)
+        assert country is not None, f"{code} is not an ISO 3166-1 code"
+        assert labels == french.gettext(country.name), code

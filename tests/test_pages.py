@@ -292,8 +292,11 @@ def test_french_page_uses_french_labels(render: Callable[..., str]) -> None:
     assert page.html_lang == "fr"
     assert page.headings[0] == (1, "Partenariat pour la paix")
     html = render(UKR, "fr")
-    # Ukraine has only an English label: the heading says so with lang="en"
-    assert '<h1 id="resource-title"><span lang="en">Ukraine</span></h1>' in html
+    # Ukraine's French label is ISO 3166-1's French name (which is spelled the same).
+    assert '<h1 id="resource-title">Ukraine</h1>' in html
+    # The United Nations has only an English label so far: the heading says so with lang="en".
+    un = render(BASE + "id/un", "fr")
+    assert '<h1 id="resource-title"><span lang="en">United Nations</span></h1>' in un
     assert "Adhésions et engagements" in html
     assert "inféré" in html
     fr = Page(html)

@@ -760,6 +760,7 @@ def test_sources_and_citations(run_cq: Run) -> None:
         "EAPC-LISTS",
         "IGO-LIST",
         "GK",
+        "ISO-FR",
         *RESEARCHED_PAGES,
     }
     assert all(rows[k]["confidence"] for k in RESEARCHED_PAGES)
