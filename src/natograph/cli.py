@@ -22,6 +22,7 @@ from natograph.sparql import (
     resolve,
     syntax_message,
 )
+from natograph.store import GraphStore
 
 app = typer.Typer(
     help="natograph: a knowledge graph of NATO's partnerships.",
@@ -332,7 +333,7 @@ def ldcheck(
     raise typer.Exit(1 if failures else 0)
 
 
-def _coverage_note(store: object, text: str, substitutions: Mapping[str, object]) -> str | None:
+def _coverage_note(store: GraphStore, text: str, substitutions: Mapping[str, object]) -> str | None:
     """The note for a question about a date after the graph's newest source, if it is one."""
     from datetime import date
 
@@ -340,7 +341,7 @@ def _coverage_note(store: object, text: str, substitutions: Mapping[str, object]
 
     from natograph.coverage import coverage
 
-    covered = coverage(store)  # type: ignore[arg-type]
+    covered = coverage(store)
     if covered is None:
         return None
     dates = [

@@ -208,10 +208,10 @@ def execute(store: ox.Store, job: Job) -> Outcome:
         body, rows, truncated = _serialise(result, job)
     except SyntaxError as err:
         return Outcome(400, "text/plain", syntax_message(err).encode())
-    except (_WrongForm, _TooManyRows) as err:
-        return Outcome(
-            413 if isinstance(err, _TooManyRows) else 400, "text/plain", str(err).encode()
-        )
+    except _WrongForm as err:
+        return Outcome(400, "text/plain", str(err).encode())
+    except _TooManyRows as err:
+        return Outcome(413, "text/plain", str(err).encode())
     except (OSError, ValueError, RuntimeError) as err:
         return Outcome(400, "text/plain", f"query evaluation failed: {err}".encode())
     return Outcome(200, job.media_type, body, rows, truncated, time.perf_counter() - started)
@@ -240,31 +240,30 @@ def _serialise(result: object, job: Job) -> tuple[bytes, int, bool]:
         return results_io.boolean(bool(result), kind), 1, False
     if isinstance(result, ox.QuerySolutions):
         names = [v.value for v in result.variables]
-        rows = _capped(_take(([s[n] for n in names] for s in result), job.max_rows), job)
+        rows, note = _bounded(_take(([s[n] for n in names] for s in result), job.max_rows), job)
         kind = results_io.SELECT_TYPES[job.media_type]
-        note = _cut_note(job) if len(rows) > job.max_rows else None
-        body = results_io.solutions(names, rows[: job.max_rows], kind, note)
-        return body, min(len(rows), job.max_rows), note is not None
+        return results_io.solutions(names, rows, kind, note), len(rows), note is not None
     assert isinstance(result, ox.QueryTriples)
-    triples = _capped(_take(iter(result), job.max_rows), job)
-    note = _cut_note(job) if len(triples) > job.max_rows else None
-    body = results_io.triples(triples[: job.max_rows], job.media_type, note=note)
-    return body, min(len(triples), job.max_rows), note is not None
+    triples, note = _bounded(_take(iter(result), job.max_rows), job)
+    body = results_io.triples(triples, job.media_type, note=note)
+    return body, len(triples), note is not None
 
 
-def _capped(items: list[T], job: Job) -> list[T]:
-    """The items, unless there are more than the cap and the client did not ask for a cut."""
-    if len(items) > job.max_rows and not job.truncate:
+def _bounded(items: list[T], job: Job) -> tuple[list[T], results_io.CutNote | None]:
+    """At most max_rows items, and the note saying they were cut (None when they were not).
+
+    More than the cap is refused unless the client asked for a cut result (`truncate`).
+    """
+    if len(items) <= job.max_rows:
+        return items, None
+    if not job.truncate:
         raise _TooManyRows(
             f"The result has more than {job.max_rows:,} rows, the most this endpoint returns. "
             "Add a LIMIT (with OFFSET to page through it), or ask for the first "
             f"{job.max_rows:,} rows explicitly with the parameter truncate=true."
         )
-    return items
-
-
-def _cut_note(job: Job) -> results_io.CutNote:
-    return results_io.CutNote(job.max_rows, (job.base_iri or "") + "#truncated")
+    note = results_io.CutNote(job.max_rows, (job.base_iri or "") + "#truncated")
+    return items[: job.max_rows], note
 
 
 def _check_form(result: object, job: Job) -> None:

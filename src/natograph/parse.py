@@ -50,14 +50,24 @@ class ParsedFile:
         start = self.subject_lines.get(iri)
         if start is None:
             return None
-        quoted = ('"' + value + '"', "'" + value + "'")
         for number in range(start, len(self.lines) + 1):
             line = self.lines[number - 1]
             if number > start and line[:1] not in ("", " ", "\t"):
                 break  # the next subject's block
-            if any(q in line for q in quoted):
+            if _writes_literal(line, value):
                 return number
         return None
+
+    def literal_line(self, value: str) -> int | None:
+        """The first line of the file where the literal `value` is written."""
+        for number, line in enumerate(self.lines, start=1):
+            if _writes_literal(line, value):
+                return number
+        return None
+
+
+def _writes_literal(line: str, value: str) -> bool:
+    return f'"{value}"' in line or f"'{value}'" in line
 
 
 def parse_turtle(path: Path, root: Path | None = None) -> tuple[ParsedFile | None, list[Problem]]:

@@ -57,11 +57,10 @@ class Build:
 
     def locate_literal(self, value: str) -> tuple[str | None, int | None]:
         """The first data (else ontology) file and line where the literal `value` is written."""
-        quoted = ('"' + value + '"', "'" + value + "'")
         for parsed in [*self.data, *self.ontology]:
-            for number, line in enumerate(parsed.lines, start=1):
-                if any(q in line for q in quoted):
-                    return parsed.name, number
+            line = parsed.literal_line(value)
+            if line is not None:
+                return parsed.name, line
         return None, None
 
 

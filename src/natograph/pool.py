@@ -39,6 +39,7 @@ from multiprocessing.connection import Connection
 from pathlib import Path
 
 from natograph.executor import (
+    OUT_OF_MEMORY,
     Busy,
     ClientLimit,
     Job,
@@ -278,7 +279,7 @@ class QueryPool:
             if self.memory_mb and code == -signal.SIGABRT:
                 raise MemoryExceeded(self.memory_mb) from None
             raise WorkerLost from None
-        if outcome.status == 507:  # the worker caught a MemoryError itself, and is ending
+        if outcome.status == OUT_OF_MEMORY:  # the worker caught a MemoryError, and is ending
             self._replace(worker)
             raise MemoryExceeded(self.memory_mb or 0)
         self._release(worker)
@@ -286,22 +287,18 @@ class QueryPool:
 
     # --- State --------------------------------------------------------------------------------
 
-    def alive(self, lane: bool = False) -> int:
-        """Workers able to take a job now (running and done loading), general or lane ones."""
+    def _live(self) -> list[_Worker]:
+        """Workers able to take a job now: running and done loading their store."""
         with self._cond:
-            return sum(
-                1 for w in self._all if w.lane == lane and w.ready and w.process.poll() is None
-            )
+            return [w for w in self._all if w.ready and w.process.poll() is None]
 
-    def pids(self) -> set[int]:
-        """Process ids of the live workers (tests and benchmarks watch them)."""
-        with self._cond:
-            return {w.process.pid for w in self._all if w.process.poll() is None}
+    def alive(self, lane: bool = False) -> int:
+        """How many general (or lane) workers are live."""
+        return sum(1 for w in self._live() if w.lane == lane)
 
     def isolated(self) -> bool:
         """Whether every live worker is cut off the network."""
-        with self._cond:
-            live = [w for w in self._all if w.ready and w.process.poll() is None]
+        live = self._live()
         return bool(live) and all(w.isolated for w in live)
 
     def close(self) -> None:

@@ -13,6 +13,7 @@ from __future__ import annotations
 import asyncio
 import copy
 import logging
+from http import HTTPStatus
 from typing import Any
 
 import h11
@@ -124,9 +125,7 @@ class GuardedH11Protocol(H11Protocol):
     def _plain(self, status: int, message: str) -> None:
         """A plain-text answer written directly (h11 cannot frame one before a request)."""
         body = (message + "\n").encode()
-        reason = {408: "Request Timeout", 414: "URI Too Long"}.get(
-            status, "Request Header Fields Too Large"
-        )
+        reason = HTTPStatus(status).phrase
         head = (
             f"HTTP/1.1 {status} {reason}\r\ncontent-type: text/plain; charset=utf-8\r\n"
             f"content-length: {len(body)}\r\nconnection: close\r\n\r\n"

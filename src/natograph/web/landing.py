@@ -13,7 +13,7 @@ from typing import Any
 
 import pyoxigraph as ox
 
-from natograph.coverage import coverage
+from natograph.coverage import Coverage
 from natograph.namespaces import NGO, PREFIXES
 from natograph.store import GraphStore, select
 from natograph.web.pages import render
@@ -82,8 +82,9 @@ class DatedView:
     end: DateText | None
 
 
-def landing_data(store: GraphStore, base: str) -> LandingData:
-    """Everything the landing page shows, asked once per app."""
+def landing_data(store: GraphStore, base: str, covered: Coverage | None = None) -> LandingData:
+    """Everything the landing page shows, asked once per app; `covered` is the graph's coverage
+    (natograph.coverage), computed once for the app."""
     graphs = {
         row[0].value: int(row[1].value)
         for row in _select(
@@ -102,7 +103,6 @@ def landing_data(store: GraphStore, base: str) -> LandingData:
     groups = tuple((key, _members(store, str(NGO) + name)) for name, key in GROUPS)
     mentioned = [c.iri for c in classes] + [m.iri for _, ms in groups for m in ms]
     labels, acronyms = _labels(store, mentioned)
-    covered = coverage(store)
     return LandingData(
         base=base,
         triples=sum(graphs.values()),

@@ -61,7 +61,7 @@ class LinkedData:
 
     @cached_property
     def landing(self) -> LandingData:
-        return landing_data(self.served.store, self.base)
+        return landing_data(self.served.store, self.base, self.served.coverage)
 
     @cached_property
     def related(self) -> list[RelatedQuestion]:
