@@ -164,9 +164,10 @@ class _Transport:
 
 
 class _HttpxTransport(_Transport):
-    def __init__(self, base_url: str) -> None:
+    def __init__(self, base_url: str, local: str) -> None:
         self.client = httpx.AsyncClient(
             base_url=base_url,
+            transport=httpx.AsyncHTTPTransport(local_address=local),
             timeout=REQUEST_TIMEOUT,
             limits=httpx.Limits(max_connections=1, max_keepalive_connections=1),
             headers={"Accept": ACCEPT},
@@ -181,13 +182,15 @@ class _HttpxTransport(_Transport):
 
 
 class _RawTransport(_Transport):
-    def __init__(self, host: str, port: int) -> None:
-        self.host, self.port = host, port
+    def __init__(self, host: str, port: int, local: str) -> None:
+        self.host, self.port, self.local = host, port, local
         self.reader: asyncio.StreamReader | None = None
         self.writer: asyncio.StreamWriter | None = None
 
     async def open(self) -> None:
-        self.reader, self.writer = await asyncio.open_connection(self.host, self.port)
+        self.reader, self.writer = await asyncio.open_connection(
+            self.host, self.port, local_addr=(self.local, 0)
+        )
 
     async def send(self, target: str) -> tuple[int, int]:
         if self.writer is None or self.writer.is_closing():
@@ -254,12 +257,15 @@ async def measure(
     """Fill `cell` with one timed run; see the module docstring for when it stops."""
     parsed = urllib.parse.urlsplit(base_url)
 
-    def transport() -> _Transport:
+    def transport(index: int) -> _Transport:
+        # Each connection is its own client (a loopback address of its own): c=16 is sixteen
+        # clients, as natograph's per-client query limit counts them, not one client's flood.
+        local = f"127.0.0.{10 + index}"
         if cell.client == "raw":
-            return _RawTransport(parsed.hostname or "127.0.0.1", parsed.port or 80)
-        return _HttpxTransport(base_url)
+            return _RawTransport(parsed.hostname or "127.0.0.1", parsed.port or 80, local)
+        return _HttpxTransport(base_url, local)
 
-    transports = [transport() for _ in range(cell.concurrency)]
+    transports = [transport(i) for i in range(cell.concurrency)]
     # Pre-encode what does not change (cached mode): the client's work should be the HTTP.
     fixed = [request_target(path, q.text) for q in queries]
     issued = 0
