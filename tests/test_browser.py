@@ -258,7 +258,7 @@ def test_language_switch_renders_french(session: Session) -> None:
     # Ukraine's French label (ISO 3166-1's French name) is shown, not marked as English.
     expect(page.locator("h1")).to_have_text("Ukraine")
     expect(page.locator("h1 [lang=en]")).to_have_count(0)
-    expect(page.locator("#engagements-title")).to_have_text("Adhésions et engagements")
+    expect(page.locator("#engagements-title")).to_have_text("Appartenances et engagements")
     switch = page.get_by_role("navigation", name="Langue")
     expect(switch.locator('[aria-current="true"]')).to_have_text("Français")
     row = page.locator("table.timeline tbody tr").filter(has_text="Partenariat pour la paix")

@@ -154,7 +154,7 @@ def test_description_carries_dated_sourced_memberships_and_labels(client: TestCl
     ngo = BASE + "ontology/"
     assert (pfp, ngo + "member", UKR) in about
     assert (pfp, ngo + "startDate", "1994-02-08") in about
-    assert (pfp, ngo + "source", BASE + "id/source/P1") in about
+    assert (pfp, ngo + "source", BASE + "id/source/W-CHRON-9402") in about  # the day it signed
     # Labels of what it links to come along: the framework and the sources.
     labels = {(s, o) for s, p, o in about if p.endswith("#label")}
     assert (BASE + "id/pfp", "Partnership for Peace") in labels

@@ -114,3 +114,24 @@ def test_every_country_has_its_iso_french_name(store: OxigraphStore) -> None:
         country = pycountry.countries.get(alpha_3=code)
         assert country is not None, f"{code} is not an ISO 3166-1 code"
         assert labels == french.gettext(country.name), code
+
+
+def test_french_class_and_property_labels_do_not_collide() -> None:
+    """Each ontology term has its own French name, and membership is never "adhésion", which
+    in NATO's French means accession (becoming an Ally), a different thing."""
+    from collections import Counter
+
+    from rdflib import Graph
+    from rdflib.namespace import OWL, RDF, RDFS
+
+    ontology = Graph().parse(Path(__file__).resolve().parents[1] / "ontology" / "natograph.ttl")
+    # A class and the property pointing at it may share a name (ngo:CoreTask, ngo:coreTask).
+    for kinds in ((OWL.Class,), (OWL.ObjectProperty, OWL.DatatypeProperty)):
+        terms = {t for kind in kinds for t in ontology.subjects(RDF.type, kind)}
+        french = [
+            str(label).casefold()
+            for term, label in ontology.subject_objects(RDFS.label)
+            if term in terms and getattr(label, "language", None) == "fr"
+        ]
+        assert [name for name, n in Counter(french).items() if n > 1] == [], kinds
+        assert "adhésion" not in french

@@ -226,8 +226,9 @@ def test_ukraine_timeline_has_dates_and_sources(render: Callable[..., str]) -> N
     assert pfp[0] == "partnership membership"
     assert pfp[2] == "1994-02-08"
     assert pfp[3] == "ongoing"
-    for source in ("NATO's partnerships (2024)", "NATO topic page on partnerships (2014)"):
-        assert source in pfp[5]
+    assert pfp[4] == "active", "its state on the date of the newest source"
+    for source in ("NATO topic page on partnerships (2014)", "NATO chronology, February 1994"):
+        assert source in pfp[6]
     nuc = page.row(caption, "NATO-Ukraine Commission")
     assert (nuc[2], nuc[3]) == ("1997-07-09", "2023-07-11")
     council = page.row(caption, "NATO-Ukraine Council")
@@ -235,15 +236,24 @@ def test_ukraine_timeline_has_dates_and_sources(render: Callable[..., str]) -> N
     # the PfP row links its sources to their pages, through this server
     rows_ = page.table(caption)
     pfp_cells = next(r for r in rows_ if "Partnership for Peace" in str(r[1]["text"]))
-    assert "../../id/source/S000" in pfp_cells[5]["hrefs"]  # type: ignore[operator]
+    assert "../../id/source/S000" in pfp_cells[6]["hrefs"]  # type: ignore[operator]
     assert pfp_cells[0]["hrefs"] == ["../../id/membership/pfp-UKR"]
+
+
+def test_a_season_is_shown_as_one(render: Callable[..., str]) -> None:
+    """The NATO-Russia Council's meetings resumed in "spring 2009": a season, not 1 January."""
+    page = check_markup(render(BASE + "id/country/RUS"))
+    nrc = page.row("Memberships, participations", "NATO-Russia Council")
+    assert "until spring 2009 (season)" in nrc[5]
+    assert nrc[4] == "suspended", "practical cooperation has been suspended since 2014"
 
 
 def test_suspension_is_shown(render: Callable[..., str]) -> None:
     page = check_markup(render(BLR))
     pfp = page.row("Memberships, participations", "Partnership for Peace")
-    assert "since 2021-11-01" in pfp[4]
-    assert "Relations with Belarus (2024)" in pfp[4]
+    assert pfp[4] == "suspended"
+    assert "since 2021-11 (month)" in pfp[5]
+    assert "Relations with Belarus (2024)" in pfp[5]
     eapc = page.row("Memberships, participations", "Euro-Atlantic Partnership Council")
     assert eapc[2] == "unknown; attested on 2014-10-16"
 
@@ -294,13 +304,16 @@ def test_french_page_uses_french_labels(render: Callable[..., str]) -> None:
     html = render(UKR, "fr")
     # Ukraine's French label is ISO 3166-1's French name (which is spelled the same).
     assert '<h1 id="resource-title">Ukraine</h1>' in html
-    # The United Nations has only an English label so far: the heading says so with lang="en".
+    # Every organisation has a French name now (a working translation for the UN: no stored
+    # NATO page in French was cited for it).
     un = render(BASE + "id/un", "fr")
-    assert '<h1 id="resource-title"><span lang="en">United Nations</span></h1>' in un
-    assert "Adhésions et engagements" in html
+    assert '<h1 id="resource-title">Organisation des Nations Unies</h1>' in un
+    # Membership is "appartenance": "adhésion" is accession in NATO's French.
+    assert "Appartenances et engagements" in html
+    assert "dhésion" not in html
     assert "inféré" in html
     fr = Page(html)
-    pfp = fr.row("Adhésions, participations", "Partenariat pour la paix")
+    pfp = fr.row("Appartenances, participations", "Partenariat pour la paix")
     assert pfp[3] == "en cours"
 
 

@@ -46,7 +46,11 @@ def check_fixture(tmp_path: Path, name: str) -> list[Problem]:
     shutil.copytree(ROOT / "ontology", tmp_path / "ontology")
     shutil.copytree(ROOT / "shapes", tmp_path / "shapes")
     (tmp_path / "data").mkdir()
-    shutil.copy(ROOT / "data" / "sources.ttl", tmp_path / "data" / "sources.ttl")
+    # The sources without their recorded scope (ngo:names), which the fixtures' toy engagements
+    # would fall outside of; citation_out_of_scope.ttl brings a scoped source of its own.
+    sources = Graph().parse(ROOT / "data" / "sources.ttl")
+    sources.remove((None, NGO.names, None))
+    sources.serialize(tmp_path / "data" / "sources.ttl", format="turtle")
     folder = "ontology" if name.startswith("ontology_") else "data"
     shutil.copy(FIXTURES / name, tmp_path / folder / name)
     return check(tmp_path)
@@ -100,6 +104,20 @@ CASES = [
         "ngsh:Labelled-englishLabel",
         "ngc:FRA",
         ["Needs exactly one English name", 'give it one rdfs:label "..."@en'],
+    ),
+    Case(
+        "missing_french_label.ttl",
+        "ngsh:Labelled-frenchLabel",
+        "ng:md",
+        ["Needs exactly one French name", "ngo:WorkingTranslation"],
+    ),
+    Case(
+        "acronym_twice.ttl",
+        "ngsh:UniqueAcronym",
+        "ng:nato-ukraine-commission",
+        ["The acronym NUC also names ng:nato-ukraine-council", "skos:altLabel"],
+        value="NUC",
+        others={("ngsh:UniqueAcronym", "ng:nato-ukraine-council")},
     ),
     Case(
         "bad_iso_code.ttl",
@@ -192,6 +210,13 @@ CASES = [
         "ngsh:OntologyTerm-frenchLabel",
         "ngo:Treaty",
         ['exactly one French rdfs:label "..."@fr', "add the French name"],
+    ),
+    Case(
+        "citation_out_of_scope.ttl",
+        "ngsh:CitationInScope",
+        "ngm:eapc-ARM",
+        ["It cites ngs:T-COUNTS, which does not name ngc:ARM", "re-run scripts/source-scope.py"],
+        value="ngs:T-COUNTS",
     ),
     Case(
         "ontology_missing_french_definition.ttl",

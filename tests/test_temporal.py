@@ -52,11 +52,17 @@ ngo:Summit rdfs:subClassOf ngo:Meeting . ngo:Meeting rdfs:subClassOf ngo:Event .
 <urn:m> a ngo:PartnershipMembership ; ngo:startDate "1997-01-01"^^xsd:date ;
   ngo:startPrecision time:unitYear ; ngo:endDate "2009-04-01"^^xsd:date .
 <urn:a> a ngo:PartnershipMembership ; ngo:earliestAttestation "2014-10-16"^^xsd:date .
-<urn:s> a ngo:Summit ; ngo:startDate "2014-09-04"^^xsd:date ; ngo:endDate "2014-09-05"^^xsd:date .
+<urn:b> a ngo:PartnershipMembership ; ngo:earliestAttestation "2014-10-16"^^xsd:date ;
+  ngo:organisation <urn:council> .
+<urn:council> ngo:startDate "1997-05-30"^^xsd:date .
+<urn:c> a ngo:PartnershipMembership ; ngo:startDate "1991-01-01"^^xsd:date ;
+  ngo:startPrecision time:unitYear ; ngo:organisation <urn:closed> .
+<urn:closed> ngo:startDate "1991-12-20"^^xsd:date ; ngo:endDate "1997-05-29"^^xsd:date .
+<urn:s> a ngo:Summit ; ngo:startDate "2014-09-04"^^xsd:date ; ngo:endDate "2014-09-06"^^xsd:date .
 """
 
 
-def test_windows_of_a_year_start_an_attestation_and_not_a_meeting() -> None:
+def test_windows_of_a_year_start_an_attestation_and_a_meeting() -> None:
     inferred = windows(Graph().parse(data=TURTLE, format="turtle"))
 
     def value(subject: str, prop: URIRef) -> str | None:
@@ -68,6 +74,57 @@ def test_windows_of_a_year_start_an_attestation_and_not_a_meeting() -> None:
     assert value("urn:m", NGO.certainUntil) == value("urn:m", NGO.possibleUntil) == "2009-04-01"
     assert value("urn:a", NGO.certainFrom) == "2014-10-16"
     assert value("urn:a", NGO.possibleFrom) is None, "it may have held any time before"
-    assert not list(inferred.triples((URIRef("urn:s"), None, None))), (
-        "a summit's end is its last day"
+    assert value("urn:b", NGO.possibleFrom) == "1997-05-30", "but not before its council"
+    assert value("urn:s", NGO.certainUntil) == "2014-09-06", "a meeting's end is exclusive too"
+    assert value("urn:s", NGO.lastDay) == "2014-09-05", "and its last day is inferred"
+    assert value("urn:m", NGO.lastDay) is None, "only meetings get a last day"
+    assert value("urn:c", NGO.possibleFrom) == "1991-12-20", "not before its council began"
+    assert value("urn:c", NGO.certainUntil) == "1997-05-29", "it ends when its council closes"
+    assert value("urn:c", NGO.possibleUntil) == "1997-05-29"
+    assert value("urn:c", NGO.endDate) == "1997-05-29", "the effective end is inferred too"
+    assert value("urn:m", NGO.endDate) is None, "an asserted end is not repeated"
+
+
+def test_a_window_answers_in_three_values() -> None:
+    """Russia's Permanent Joint Council seat: "1997", ended 28 May 2002 (README's example)."""
+    from natograph.temporal import Window
+
+    seat = Window(date(1997, 1, 1), date(1998, 1, 1), date(2002, 5, 28), date(2002, 5, 28))
+    assert seat.on(date(1996, 12, 31)) == "inactive"
+    assert seat.on(date(1997, 6, 1)) == "uncertain", "inside the start's year"
+    assert seat.on(date(1998, 6, 1)) == "active"
+    assert seat.on(date(2002, 5, 28)) == "inactive", "end dates are exclusive"
+    attested = Window(None, date(2014, 10, 16))
+    assert attested.on(date(2010, 1, 1)) == "uncertain", "before its earliest attestation"
+
+
+def test_an_engagement_is_suspended_or_uncertain_by_its_suspensions_windows() -> None:
+    from natograph.describe import Engagement, Suspension
+    from natograph.temporal import Window
+
+    spring = Suspension(
+        "urn:s",
+        None,
+        None,
+        (),
+        window=Window(date(2008, 8, 1), date(2008, 9, 1), date(2009, 3, 1), date(2009, 6, 1)),
     )
+    seat = Engagement(
+        "urn:e",
+        (),
+        None,
+        None,
+        None,
+        None,
+        None,
+        None,
+        None,
+        (),
+        None,
+        (spring,),
+        window=Window(date(2002, 5, 28), date(2002, 5, 28)),
+    )
+    assert seat.state_on(date(2008, 8, 15)) == "uncertain", "the suspension began in August"
+    assert seat.state_on(date(2008, 12, 1)) == "suspended"
+    assert seat.state_on(date(2009, 4, 15)) == "uncertain", "it was lifted in the spring of 2009"
+    assert seat.state_on(date(2009, 6, 1)) == "active"

@@ -67,7 +67,7 @@ DESCRIPTION = {
     "en": "A knowledge graph of NATO's partnerships: partners, frameworks, special structures, "
     "initiatives, programmes, summits and documents, with dated, sourced memberships.",
     "fr": "Un graphe de connaissances des partenariats de l'OTAN : partenaires, cadres, "
-    "structures spéciales, initiatives, programmes, sommets et documents, avec des adhésions "
+    "structures spéciales, initiatives, programmes, sommets et documents, avec des appartenances "
     "datées et sourcées.",
 }
 KEYWORDS = {

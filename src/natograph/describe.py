@@ -22,11 +22,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from datetime import date
 
 import pyoxigraph as ox
 
 from natograph.namespaces import GRAPH_INFERRED, NGO, PREFIXES
 from natograph.store import GraphStore, select
+from natograph.temporal import Window
 
 Term = ox.NamedNode | ox.BlankNode | ox.Literal
 
@@ -61,6 +63,9 @@ class Suspension:
     start: ox.Literal | None
     end: ox.Literal | None
     sources: tuple[str, ...]
+    start_precision: str | None = None
+    end_precision: str | None = None
+    window: Window = field(default_factory=Window)
 
 
 @dataclass(frozen=True)
@@ -80,6 +85,19 @@ class Engagement:
     sources: tuple[str, ...]
     confidence: str | None
     suspensions: tuple[Suspension, ...]
+    window: Window = field(default_factory=Window)
+    """Its inferred window dates (natograph.temporal): active, uncertain or inactive on a day."""
+
+    def state_on(self, day: date) -> str:
+        """ "active", "uncertain", "inactive" or "suspended" on `day`, suspensions counted as in
+        queries/34: a suspension surely in force makes it suspended, a possible one uncertain."""
+        held = self.window.on(day)
+        if held == "inactive":
+            return held
+        suspended = [s.window.on(day) for s in self.suspensions]
+        if "active" in suspended:
+            return "suspended"
+        return "uncertain" if "uncertain" in suspended else held
 
 
 @dataclass(frozen=True)
@@ -227,6 +245,9 @@ class Description:
                 start=_literal(self.first(q.subject.value, _NGO + "startDate")),
                 end=_literal(self.first(q.subject.value, _NGO + "endDate")),
                 sources=tuple(self.iris(q.subject.value, _NGO + "source")),
+                start_precision=_iri(self.first(q.subject.value, _NGO + "startPrecision")),
+                end_precision=_iri(self.first(q.subject.value, _NGO + "endPrecision")),
+                window=self._window(q.subject.value),
             )
             for q in self.quads
             if q.predicate.value == _NGO + "suspends"
@@ -254,6 +275,19 @@ class Description:
             sources=tuple(self.iris(iri, _NGO + "source")),
             confidence=_iri(self.first(iri, _NGO + "confidence")),
             suspensions=tuple(sorted(set(suspensions), key=lambda s: (str(s.start), s.iri))),
+            window=self._window(iri),
+        )
+
+    def _window(self, iri: str) -> Window:
+        def day(name: str) -> date | None:
+            found = _literal(self.first(iri, _NGO + name))
+            try:
+                return date.fromisoformat(found.value) if found is not None else None
+            except ValueError:
+                return None
+
+        return Window(
+            day("possibleFrom"), day("certainFrom"), day("certainUntil"), day("possibleUntil")
         )
 
     def _role(self, iri: str, properties: tuple[str, ...]) -> str | None:

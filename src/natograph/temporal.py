@@ -6,22 +6,34 @@ the date makes the Permanent Joint Council look active before the Founding Act t
 So every dated engagement gets four dates in the inferred graph, from which a question "as of d"
 has three answers:
 
-- `ngo:possibleFrom`: the first day it may have held (the start window's first day; absent
-  when only an earliest attestation is known: it may have held any time before);
+- `ngo:possibleFrom`: the first day it may have held (the start window's first day, or the
+  structure's first day when that is later: Ukraine joined the NACC "in 1991", which can only
+  mean from the Council's inaugural meeting of 20 December on; when only
+  an earliest attestation is known, the first day of the structure it is within, since nothing
+  is a member of a council before the council exists; absent when that is unknown too);
 - `ngo:certainFrom`: the first day it surely held (the day after the start window; or the
   earliest attestation);
 - `ngo:certainUntil`: it surely still held before this day (the end window's first day);
 - `ngo:possibleUntil`: it surely no longer held from this day (the day after the end window).
 
+An engagement with no end of its own ends with the structure it is within, when that structure
+has closed: no one is a member of the North Atlantic Cooperation Council after the Euro-Atlantic
+Partnership Council replaced it, and no source need say so country by country. The inferred
+graph then also carries that effective `ngo:endDate` (and its precision), so that a query written
+on the asserted properties alone gives the same answer.
+
 On a day d an engagement is **active** when certainFrom <= d < certainUntil (either end may be
 missing: open), **inactive** when d < possibleFrom or d >= possibleUntil, and **uncertain**
-otherwise. End dates are exclusive, as everywhere on engagements: a day-precise end is the first
-day it no longer held, so certainUntil = possibleUntil = endDate.
+otherwise. End dates are exclusive everywhere, meetings included: a day-precise end is the first
+day it no longer held, so certainUntil = possibleUntil = endDate. A meeting, whose readers think in
+its days, also gets `ngo:lastDay`, the day before a day-precise end.
 """
 
 from __future__ import annotations
 
-from datetime import date
+import typing
+from dataclasses import dataclass
+from datetime import date, timedelta
 
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF, RDFS, XSD
@@ -32,6 +44,7 @@ TIME = "http://www.w3.org/2006/time#"
 MONTHS = {
     TIME + "unitMonth": 1,
     str(NGO) + "unitQuarter": 3,
+    str(NGO) + "unitSeason": 3,
     TIME + "unitYear": 12,
     TIME + "unitDecade": 120,
 }
@@ -48,30 +61,59 @@ def window_end(first: date, precision: URIRef | None) -> date:
 
 
 def windows(asserted: Graph) -> Graph:
-    """The four window dates of everything with an ngo:startDate or ngo:earliestAttestation:
-    engagements, suspensions, structures. Not events (a subclass of ngo:Event, by the
-    ontology in `asserted`): a meeting's ngo:endDate is its last day, not the day after it."""
+    """The four window dates of everything with an ngo:startDate or ngo:earliestAttestation
+    (engagements, suspensions, structures, meetings), and a meeting's last day (an ngo:Event
+    subclass, by the ontology in `asserted`)."""
     out = Graph()
     subjects = set(asserted.subjects(NGO.startDate, None)) | set(
         asserted.subjects(NGO.earliestAttestation, None)
     )
     for subject in subjects:
-        if not isinstance(subject, URIRef) or _is_event(asserted, subject):
+        if not isinstance(subject, URIRef):
             continue
         start = _date(asserted.value(subject, NGO.startDate))
         attested = _date(asserted.value(subject, NGO.earliestAttestation))
         end = _date(asserted.value(subject, NGO.endDate))
         if start is not None:
             precision = asserted.value(subject, NGO.startPrecision)
-            _add(out, subject, NGO.possibleFrom, start)
+            founded = _structure_start(asserted, subject)
+            _add(out, subject, NGO.possibleFrom, max(start, founded) if founded else start)
             _add(out, subject, NGO.certainFrom, window_end(start, _iri(precision)))
         elif attested is not None:
             _add(out, subject, NGO.certainFrom, attested)
+            founded = _structure_start(asserted, subject)
+            if founded is not None and founded <= attested:
+                _add(out, subject, NGO.possibleFrom, founded)
         if end is not None:
             precision = asserted.value(subject, NGO.endPrecision)
+        elif (structure := _structure(asserted, subject)) is not None:
+            end = _date(asserted.value(structure, NGO.endDate))
+            precision = asserted.value(structure, NGO.endPrecision)
+            if end is not None:  # the effective end, so that a query on ngo:endDate is right too
+                _add(out, subject, NGO.endDate, end)
+                if precision is not None:
+                    out.add((subject, NGO.endPrecision, precision))
+        if end is not None:
             _add(out, subject, NGO.certainUntil, end)
             _add(out, subject, NGO.possibleUntil, window_end(end, _iri(precision)))
+            if precision is None and _is_event(asserted, subject):
+                _add(out, subject, NGO.lastDay, end - timedelta(days=1))
     return out
+
+
+def _structure_start(asserted: Graph, engagement: URIRef) -> date | None:
+    """The first day the structure an engagement is within may have existed, if dated."""
+    structure = _structure(asserted, engagement)
+    return _date(asserted.value(structure, NGO.startDate)) if structure is not None else None
+
+
+def _structure(asserted: Graph, engagement: URIRef) -> URIRef | None:
+    """The organisation or programme an engagement is within (none for a meeting)."""
+    for prop in (NGO.organisation, NGO.programme):
+        structure = _iri(asserted.value(engagement, prop))
+        if structure is not None:
+            return structure
+    return None
 
 
 def _is_event(asserted: Graph, subject: URIRef) -> bool:
@@ -94,3 +136,25 @@ def _iri(node: object) -> URIRef | None:
 
 def _add(graph: Graph, subject: URIRef, predicate: URIRef, day: date) -> None:
     graph.add((subject, predicate, Literal(day.isoformat(), datatype=XSD.date)))
+
+
+State = typing.Literal["active", "uncertain", "inactive"]
+
+
+@dataclass(frozen=True)
+class Window:
+    """An engagement's four inferred dates, read back: which of the three answers on a day."""
+
+    possible_from: date | None = None
+    certain_from: date | None = None
+    certain_until: date | None = None
+    possible_until: date | None = None
+
+    def on(self, day: date) -> State:
+        if (self.possible_from is not None and day < self.possible_from) or (
+            self.possible_until is not None and day >= self.possible_until
+        ):
+            return "inactive"
+        begun = self.certain_from is not None and self.certain_from <= day
+        lasting = self.certain_until is None or day < self.certain_until
+        return "active" if begun and lasting else "uncertain"

@@ -109,6 +109,7 @@ class LinkedData:
             base=self.base,
             explicit_lang=options.explicit_lang,
             related=self.related,
+            as_of=self.served.coverage.end if self.served.coverage else None,
         )
 
     def landing_page(self, path: str, options: Options) -> str:

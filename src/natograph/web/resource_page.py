@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 import pyoxigraph as ox
@@ -74,6 +75,8 @@ class EngagementRow:
     suspensions: tuple[SuspensionRow, ...]
     sources: tuple[Ref, ...]
     confidence: Ref | None
+    state: str
+    """On the page's "as of" day: active, uncertain, inactive or suspended (message state_*)."""
 
 
 @dataclass(frozen=True)
@@ -108,6 +111,8 @@ class ResourceView:
     engagements: tuple[EngagementRow, ...]
     claims: tuple[ClaimRow, ...]
     disputed: tuple[Ref, ...]
+    as_of: DateText | None
+    """The day the engagements' states are for."""
     incoming: tuple[IncomingGroup, ...]
     incoming_truncated: bool
     related: tuple[QueryLink, ...]
@@ -122,15 +127,24 @@ def render_resource(
     base: str,
     explicit_lang: bool = False,
     related: Sequence[RelatedQuestion] = (),
+    as_of: date | None = None,
 ) -> str:
     """The page about `description.iri`.
 
     `context` is pages.page_context(document path, lang, iri=, alternates=, jsonld=);
     `explicit_lang` keeps `?lang=` on local links; `related` comes from
-    related.related_questions(store, served.examples), computed once per app.
+    related.related_questions(store, served.examples), computed once per app; `as_of` is the
+    day the engagements' states are given for: the newest source's date (natograph.coverage),
+    since the graph cannot speak for any later day, and a fixed day keeps cached pages true.
     """
     view = resource_view(
-        description, lang, context, base=base, explicit_lang=explicit_lang, related=related
+        description,
+        lang,
+        context,
+        base=base,
+        explicit_lang=explicit_lang,
+        related=related,
+        as_of=as_of or date.today(),
     )
     return render("resource.html", {**context, "view": view})
 
@@ -143,8 +157,10 @@ def resource_view(
     base: str,
     explicit_lang: bool = False,
     related: Sequence[RelatedQuestion] = (),
+    as_of: date | None = None,
 ) -> ResourceView:
     d = description
+    day = as_of or date.today()
     terms = Terms(
         root=context["root"],
         base=base,
@@ -168,7 +184,10 @@ def resource_view(
             if (lit := pick_literal(d.values(d.iri, p), lang)) is not None
         ),
         properties=_properties(statements, terms, graph),
-        engagements=tuple(_engagement(e, d.iri, terms) for e in d.engagements()),
+        engagements=tuple(_engagement(e, d.iri, terms, day) for e in d.engagements()),
+        as_of=terms.date(
+            ox.Literal(day.isoformat(), datatype=ox.NamedNode(PREFIXES["xsd"] + "date"))
+        ),
         claims=claims,
         disputed=tuple(dict.fromkeys(c.property for c in claims if c.disputed and c.property)),
         incoming=_incoming(d, terms),
@@ -198,7 +217,7 @@ def _properties(
     return tuple(sorted(groups, key=lambda g: (g.property.label.text.casefold(), g.property.iri)))
 
 
-def _engagement(e: Engagement, iri: str, terms: Terms) -> EngagementRow:
+def _engagement(e: Engagement, iri: str, terms: Terms, day: date) -> EngagementRow:
     if e.holder == iri and e.within:
         parties: tuple[str, ...] = (e.within,)
     elif e.within == iri and e.holder:
@@ -215,14 +234,15 @@ def _engagement(e: Engagement, iri: str, terms: Terms) -> EngagementRow:
         suspensions=tuple(
             SuspensionRow(
                 terms.ref(s.iri),
-                terms.date(s.start),
-                terms.date(s.end),
+                terms.date(s.start, s.start_precision),
+                terms.date(s.end, s.end_precision),
                 tuple(terms.ref(src) for src in s.sources),
             )
             for s in e.suspensions
         ),
         sources=tuple(terms.ref(src) for src in e.sources),
         confidence=terms.ref(e.confidence) if e.confidence else None,
+        state=e.state_on(day),
     )
 
 

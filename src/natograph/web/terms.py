@@ -31,6 +31,7 @@ PRECISIONS = {
     TIME + "unitDay": "day",
     TIME + "unitMonth": "month",
     str(NGO) + "unitQuarter": "quarter",
+    str(NGO) + "unitSeason": "season",
     TIME + "unitYear": "year",
     TIME + "unitDecade": "decade",
 }
@@ -232,6 +233,9 @@ class Terms:
         if unit == "quarter":
             quarter = (int(month) - 1) // 3 + 1
             return DateText(self.translate("quarter_text", year=year, quarter=quarter), None, name)
+        if unit == "season":
+            season = self.translate(f"season_{int(month)}")
+            return DateText(self.translate("season_text", year=year, season=season), None, name)
         return DateText(self.translate("decade_text", year=year), None, name)
 
 
