@@ -84,9 +84,21 @@ def query(
         list[str] | None, typer.Option("--param", "-p", help="name=value for a query parameter.")
     ] = None,
     inferred: Annotated[bool, typer.Option(help="Include the inferred graph.")] = True,
+    default_graph_uri: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--default-graph-uri", help="A graph of the default graph, as the protocol's."
+        ),
+    ] = None,
+    named_graph_uri: Annotated[
+        list[str] | None,
+        typer.Option("--named-graph-uri", help="A named graph, as the protocol's."),
+    ] = None,
     hermit: Annotated[bool, typer.Option(help="Run HermiT while building.")] = False,
 ) -> None:
-    """Run a query over ontology + data + inferred triples (union default graph)."""
+    """Run a query over ontology + data + inferred triples (union default graph), choosing the
+    dataset as the endpoint does: the --*-graph-uri options, else the query's FROM, else the
+    union (less the inferred graph with --no-inferred)."""
     if fmt not in FORMATS:
         _fail(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")
     settings = _settings(root)
@@ -96,7 +108,13 @@ def query(
         substitutions = cq.substitutions(given)
         guard(cq.text)
         store, _build = pipeline.open_store(settings, hermit=hermit)
-        result = store.query(cq.text, inferred=inferred, substitutions=substitutions)
+        result = store.query(
+            cq.text,
+            inferred=inferred,
+            substitutions=substitutions,
+            default_graphs=default_graph_uri or None,  # typer gives [] when none is given
+            named_graphs=named_graph_uri or None,
+        )
         text = render(result, fmt)
         typer.echo(text, nl=not text.endswith("\n"))
         note = _coverage_note(store, cq.text, substitutions)

@@ -12,19 +12,19 @@ from __future__ import annotations
 import os
 import resource
 import threading
-import time
 import traceback
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, TypeVar
 
 import pyoxigraph as ox
 
-from natograph import results_io
+from natograph import query_dataset, results_io
+from natograph.errors import NatographError
 from natograph.isolation import drop_network
-from natograph.sparql import QueryRejected, guard, names_graphs, syntax_message
+from natograph.sparql import QueryRejected, guard, syntax_message
 
 T = TypeVar("T")
 
@@ -37,9 +37,8 @@ class Job:
     form: str
     """SELECT, ASK, CONSTRUCT or DESCRIBE (decides how results are written)."""
     media_type: str
-    default_graphs: tuple[str, ...] | None = None
-    """Explicit default graph (protocol `default-graph-uri`); None means the union of graphs."""
-    named_graphs: tuple[str, ...] | None = None
+    dataset: query_dataset.QueryDataset | None = None
+    """The graphs it sees (natograph.query_dataset.choose); None: chosen from the query alone."""
     max_rows: int = 100_000
     prefixes: dict[str, str] = field(default_factory=dict)
     base_iri: str | None = None
@@ -55,35 +54,63 @@ class Outcome:
     body: bytes
     rows: int = 0
     truncated: bool = False
-    seconds: float = 0.0
 
 
-class Busy(Exception):
+class Busy(NatographError):
     """Every worker is busy and the queue is full: the client should retry later."""
 
+    status, retry_after = 503, 2
 
-class ClientLimit(Exception):
+    def __init__(self) -> None:
+        super().__init__("All query workers are busy; retry shortly.")
+
+
+class ClientLimit(NatographError):
     """This client already has as many queries running as one client may."""
 
+    status, retry_after = 429, 1
+
     def __init__(self, limit: int) -> None:
-        super().__init__(limit)
+        super().__init__(
+            f"You already have {limit} queries running, the most one client may; wait for "
+            "one to finish before sending the next."
+        )
         self.limit = limit
 
 
-class MemoryExceeded(Exception):
+class MemoryExceeded(NatographError):
     """The query needed more memory than a worker may use; its worker was stopped."""
 
+    status = 503
+
     def __init__(self, limit_mb: int) -> None:
-        super().__init__(limit_mb)
+        super().__init__(
+            f"The query needed more than the {limit_mb} MiB of memory a query may use and was "
+            "stopped. Narrow its patterns; sorting or grouping a large join holds all of it."
+        )
         self.limit_mb = limit_mb
 
 
-class TimedOut(Exception):
+class TimedOut(NatographError):
     """The query overran its time limit; its worker was stopped."""
 
+    status = 503
 
-class WorkerLost(Exception):
+    def __init__(self, seconds: float) -> None:
+        super().__init__(
+            f"The query ran longer than the {seconds:g}-second limit and was stopped. Narrow "
+            "its patterns or add a LIMIT."
+        )
+        self.seconds = seconds
+
+
+class WorkerLost(NatographError):
     """The worker died while running the query (it is being replaced)."""
+
+    status, retry_after = 503, 1
+
+    def __init__(self) -> None:
+        super().__init__("The query worker stopped unexpectedly; retry.")
 
 
 class _WrongForm(ValueError):
@@ -198,13 +225,12 @@ def execute(store: ox.Store, job: Job) -> Outcome:
     SERVICE is refused here too, whatever the caller checked: Oxigraph would run it, and this is
     the last point before the engine.
     """
-    started = time.perf_counter()
     try:
         guard(job.query)
     except QueryRejected as err:
         return Outcome(403, "text/plain", str(err).encode())
     try:
-        result = store.query(job.query, **_dataset(job))  # type: ignore[arg-type]
+        result = store.query(job.query, **_dataset(job))
         body, rows, truncated = _serialise(result, job)
     except SyntaxError as err:
         return Outcome(400, "text/plain", syntax_message(err).encode())
@@ -214,23 +240,13 @@ def execute(store: ox.Store, job: Job) -> Outcome:
         return Outcome(413, "text/plain", str(err).encode())
     except (OSError, ValueError, RuntimeError) as err:
         return Outcome(400, "text/plain", f"query evaluation failed: {err}".encode())
-    return Outcome(200, job.media_type, body, rows, truncated, time.perf_counter() - started)
+    return Outcome(200, job.media_type, body, rows, truncated)
 
 
-def _dataset(job: Job) -> dict[str, object]:
-    """Engine options for the job's dataset: the protocol's graphs, else the query's own.
-
-    Oxigraph's `use_default_graph_as_union` overrides FROM, so the union (natograph's default)
-    is only asked for when the query names no graphs itself.
-    """
-    options: dict[str, object] = {"prefixes": job.prefixes or None, "base_iri": job.base_iri}
-    if job.default_graphs is not None:
-        options["default_graph"] = [ox.NamedNode(g) for g in job.default_graphs]
-    elif not names_graphs(job.query):
-        options["use_default_graph_as_union"] = True
-    if job.named_graphs is not None:
-        options["named_graphs"] = [ox.NamedNode(g) for g in job.named_graphs]
-    return options
+def _dataset(job: Job) -> dict[str, Any]:
+    """Engine options for the job: its prefixes, base IRI and dataset."""
+    dataset = job.dataset if job.dataset is not None else query_dataset.choose(job.query, ())
+    return {"prefixes": job.prefixes or None, "base_iri": job.base_iri, **dataset.oxigraph()}
 
 
 def _serialise(result: object, job: Job) -> tuple[bytes, int, bool]:

@@ -13,6 +13,7 @@ from collections.abc import Callable
 from functools import cache
 from pathlib import Path
 
+from natograph.errors import NatographError
 from natograph.negotiate import weighted
 
 LANGUAGES = ("en", "fr")
@@ -21,7 +22,7 @@ LANGUAGE_NAMES = {"en": "English", "fr": "Français"}
 MESSAGES_DIR = Path(__file__).resolve().parent / "web" / "messages"
 
 
-class MessageError(ValueError):
+class MessageError(NatographError, ValueError):
     """A message file is malformed: names the file and key."""
 
 

@@ -272,7 +272,7 @@ class QueryPool:
             worker.inbox.send(job)
             if not worker.outbox.poll(timeout):
                 self._replace(worker)
-                raise TimedOut
+                raise TimedOut(timeout)
             outcome: Outcome = worker.outbox.recv()
         except (EOFError, OSError):
             code = self._replace(worker, grace=2.0)

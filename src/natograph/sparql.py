@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
+from natograph.errors import NatographError
 from natograph.namespaces import PREFIXES
 
 _HEADER = re.compile(r"^#\s*([a-z]+)\s*:\s*(.*)$")
@@ -77,8 +78,10 @@ def syntax_message(err: SyntaxError) -> str:
     return f"SPARQL syntax error: {text}"
 
 
-class QueryRejected(ValueError):
+class QueryRejected(NatographError, ValueError):
     """A query natograph will not run; the message says why and what to do instead."""
+
+    status = 403
 
 
 @dataclass(frozen=True)
@@ -203,11 +206,13 @@ def guard(sparql: str) -> str:
 
 
 def resolve(arg: str, queries_dir: Path) -> CompetencyQuestion:
-    """A competency question by name or path, or an ad-hoc SPARQL string."""
-    path = Path(arg)
-    candidates = [path, queries_dir / arg, queries_dir / f"{arg}.rq"]
+    """A competency question by name or path, or an ad-hoc SPARQL string.
+
+    The argument is a path only if it names an existing .rq file: SPARQL text is never handed to
+    the file system as a name (a long inline query is not "File name too long")."""
+    candidates = [Path(arg), queries_dir / arg, queries_dir / f"{arg}.rq"]
     for candidate in candidates:
-        if candidate.suffix == ".rq" and candidate.is_file():
+        if candidate.suffix == ".rq" and _is_file(candidate):
             return CompetencyQuestion.from_file(candidate)
     if arg.endswith(".rq"):
         raise QueryRejected(f"no query file {arg!r} (looked in . and {queries_dir})")
@@ -217,6 +222,14 @@ def resolve(arg: str, queries_dir: Path) -> CompetencyQuestion:
             "(or give SPARQL text, or a .rq file)"
         )
     return CompetencyQuestion(name="<query>", text=arg)
+
+
+def _is_file(path: Path) -> bool:
+    """Whether `path` is a file, False for text no file system accepts as a name."""
+    try:
+        return path.is_file()
+    except (OSError, ValueError):  # name too long, NUL byte
+        return False
 
 
 def competency_questions(queries_dir: Path) -> list[CompetencyQuestion]:

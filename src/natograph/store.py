@@ -14,7 +14,9 @@ from typing import Protocol
 
 import pyoxigraph as ox
 
-from natograph.namespaces import GRAPH_INFERRED, PREFIXES
+from natograph import query_dataset
+from natograph.errors import NatographError
+from natograph.namespaces import PREFIXES
 
 QueryResult = ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples
 
@@ -31,8 +33,12 @@ class GraphStore(Protocol):
         *,
         inferred: bool = True,
         substitutions: Mapping[str, ox.NamedNode | ox.Literal] | None = None,
+        default_graphs: Sequence[str] | None = None,
+        named_graphs: Sequence[str] | None = None,
     ) -> QueryResult:
-        """Run a read-only query over the union of the graphs (less the inferred one if asked)."""
+        """Run a read-only query over the dataset natograph.query_dataset.choose gives: the
+        union of the graphs (less the inferred one if asked), unless the query's FROM or the
+        given graphs say otherwise."""
 
     def describe(self, iri: str) -> list[ox.Quad]:
         """The resource's own triples and their blank-node closure (its Concise Bounded
@@ -41,10 +47,13 @@ class GraphStore(Protocol):
     def graphs(self) -> list[str]:
         """The named graphs, by IRI."""
 
+    def count(self, graph: str) -> int:
+        """Triples in one named graph (the dataset description and the releases give sizes)."""
+
     def __len__(self) -> int: ...
 
 
-class StoreInUse(OSError):
+class StoreInUse(NatographError, OSError):
     """The on-disk store is locked by another process (another `natograph serve`, say)."""
 
     def __init__(self, path: Path, holders: list[int]) -> None:
@@ -86,19 +95,21 @@ class OxigraphStore:
         *,
         inferred: bool = True,
         substitutions: Mapping[str, ox.NamedNode | ox.Literal] | None = None,
+        default_graphs: Sequence[str] | None = None,
+        named_graphs: Sequence[str] | None = None,
     ) -> QueryResult:
-        default_graph: Sequence[ox.NamedNode] | None = None
-        if not inferred:
-            default_graph = [ox.NamedNode(g) for g in self.graphs() if g != str(GRAPH_INFERRED)]
+        dataset = query_dataset.choose(
+            sparql,
+            self.graphs(),
+            default_graphs=default_graphs,
+            named_graphs=named_graphs,
+            inferred=inferred,
+        )
         subs: dict[ox.Variable, ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple] = {
             ox.Variable(k): v for k, v in (substitutions or {}).items()
         }
         return self._store.query(
-            sparql,
-            prefixes=PREFIXES,
-            use_default_graph_as_union=default_graph is None,
-            default_graph=list(default_graph) if default_graph is not None else None,
-            substitutions=subs or None,
+            sparql, prefixes=PREFIXES, substitutions=subs or None, **dataset.oxigraph()
         )
 
     def describe(self, iri: str) -> list[ox.Quad]:

@@ -12,6 +12,7 @@ from fastapi.middleware.gzip import GZipMiddleware
 
 from natograph import __version__
 from natograph.settings import Settings
+from natograph.web import errors
 from natograph.web.context import context_router
 from natograph.web.downloads import ServedRelease, downloads_router
 from natograph.web.linked_data import LinkedData
@@ -41,6 +42,7 @@ def create_app(served: ServedGraph, settings: Settings) -> FastAPI:
     )
     # Level 6, not Starlette's 9: cached responses are compressed again on every request, and 9
     # costs about twice the time for a few per cent of size.
+    errors.install(app)  # every NatographError a route lets through: its own status, no 500
     app.add_middleware(GZipMiddleware, minimum_size=1000, compresslevel=6)
     app.add_middleware(
         CORSMiddleware,

@@ -25,6 +25,7 @@ from markupsafe import escape
 from rdflib import Graph
 
 from natograph.dataset import dataset_description
+from natograph.errors import NatographError
 from natograph.release import (
     CHECKSUMS,
     ReleaseFile,
@@ -45,8 +46,10 @@ CACHE_CONTROL = "public, max-age=0, must-revalidate"
 the ETag is the file's SHA-256)."""
 
 
-class ReleaseUnavailable(Exception):
+class ReleaseUnavailable(NatographError):
     """The release could not be written (disk full, no writable folder)."""
+
+    status = 503
 
 
 class ServedRelease:

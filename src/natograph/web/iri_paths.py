@@ -11,13 +11,17 @@ from __future__ import annotations
 
 import re
 
+from natograph.errors import NatographError
+
 _ENCODED_RUN = re.compile(r"(?:%[0-9A-Fa-f]{2})+")
 _UNRESERVED = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~")
 _IRI_ILLEGAL = frozenset('<>"{}|\\^` ')
 
 
-class BadPath(ValueError):
+class BadPath(NatographError, ValueError):
     """The raw path is not something an IRI could come from (bytes outside ASCII, controls)."""
+
+    status = 400
 
 
 def local_path(raw_path: bytes, max_length: int = 2048) -> str:

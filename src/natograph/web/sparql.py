@@ -24,21 +24,18 @@ from fastapi import APIRouter, Request, Response
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import ClientDisconnect
 
-from natograph import coverage
+from natograph import coverage, query_dataset
+from natograph.errors import NatographError
 from natograph.executor import (
-    Busy,
-    ClientLimit,
     Job,
-    MemoryExceeded,
     Outcome,
-    TimedOut,
-    WorkerLost,
 )
-from natograph.namespaces import GRAPH_INFERRED, PREFIXES
+from natograph.namespaces import PREFIXES
 from natograph.negotiate import choose
 from natograph.results_io import FORMAT_NAMES, GRAPH_FORMAT_NAMES, GRAPH_TYPES, SELECT_TYPES
 from natograph.settings import Settings
-from natograph.sparql import QueryRejected, guard, names_graphs, query_form
+from natograph.sparql import QueryRejected, guard, query_form
+from natograph.web import errors
 from natograph.web.conditional import none_match
 from natograph.web.description import service_description
 from natograph.web.http import READ_TIMEOUT_FLAG
@@ -53,22 +50,23 @@ QUERY = "application/sparql-query"
 UPDATE = "application/sparql-update"
 
 
-class ProtocolError(Exception):
+class ProtocolError(NatographError):
     """A request the Protocol says to refuse, with its status code and an actionable message."""
 
     def __init__(self, status: int, message: str, headers: dict[str, str] | None = None) -> None:
         super().__init__(message)
-        self.status = status
+        self.code = status
         self.message = message
         self.headers = headers or {}
 
+    def http_status(self) -> int:
+        return self.code
+
+    def http_headers(self) -> dict[str, str]:
+        return self.headers
+
     def response(self) -> Response:
-        return Response(
-            self.message.rstrip() + "\n",
-            status_code=self.status,
-            media_type="text/plain; charset=utf-8",
-            headers=self.headers,
-        )
+        return errors.response(self)
 
 
 class ClientGone(Exception):
@@ -96,8 +94,8 @@ def sparql_router(served: ServedGraph, settings: Settings, path: str = "/sparql"
             if parsed is None:
                 return _describe_service(request, served)
             return await _answer(request, parsed, served, settings, cache)
-        except ProtocolError as err:
-            return err.response()
+        except NatographError as err:  # ProtocolError, and the executor's typed failures
+            return errors.response(err)
         except ClientGone as gone:
             # Routine on a public endpoint: one line, no trace, and no answer to write.
             timeout = request.scope.get(READ_TIMEOUT_FLAG)
@@ -302,25 +300,16 @@ def _negotiate(request: Request, form: str, params: tuple[tuple[str, str], ...])
     return _choose(request, f"a {form} result", offered)
 
 
-Dataset = tuple[tuple[str, ...] | None, tuple[str, ...] | None]
-"""A job's (default graphs, named graphs); None leaves the choice to the executor (all graphs)."""
-
-
-def _dataset(parsed: QueryRequest, served: ServedGraph) -> Dataset:
-    """The RDF dataset: the protocol's if given, else the query's FROM / FROM NAMED, else ours.
-
-    A protocol dataset overrides the query's and is exactly what it lists (SPARQL 1.1 Protocol
-    2.1.4): named-graph-uri alone leaves an empty default graph, as FROM NAMED alone does in a
-    query. (None, None) lets the executor use the query's own FROM, or the union of all graphs.
-    """
-    if parsed.default_graphs is not None or parsed.named_graphs is not None:
-        return parsed.default_graphs or (), parsed.named_graphs or ()
-    if names_graphs(parsed.query):
-        return None, None
+def _dataset(parsed: QueryRequest, served: ServedGraph) -> query_dataset.QueryDataset:
+    """The request's dataset, by the one rule natograph.query_dataset states."""
     inferred = [v.lower() for n, v in parsed.params if n == "inferred"]
-    if inferred and inferred[0] in ("false", "0", "no"):
-        return tuple(g for g in served.graphs if g != str(GRAPH_INFERRED)), None
-    return None, None
+    return query_dataset.choose(
+        parsed.query,
+        list(served.graphs),
+        default_graphs=parsed.default_graphs,
+        named_graphs=parsed.named_graphs,
+        inferred=not (inferred and inferred[0] in ("false", "0", "no")),
+    )
 
 
 def _base_iri(request: Request, settings: Settings) -> str:
@@ -346,13 +335,11 @@ def _job(request: Request, parsed: QueryRequest, served: ServedGraph, settings: 
             "Not a SPARQL query: expected SELECT, ASK, CONSTRUCT or DESCRIBE after the prologue.",
         )
     media_type = _negotiate(request, form, parsed.params)
-    default, named = _dataset(parsed, served)
     return Job(
         parsed.query,
         form,
         media_type,
-        default,
-        named,
+        _dataset(parsed, served),
         settings.max_rows,
         PREFIXES,
         base_iri=_base_iri(request, settings),
@@ -421,35 +408,7 @@ def _client(request: Request) -> str:
 
 
 async def _execute(job: Job, served: ServedGraph, settings: Settings, client: str) -> Outcome:
+    """The executor's answer; its typed failures (Busy, TimedOut, ...) are NatographErrors,
+    answered with their own status by the one handler (natograph.web.errors)."""
     run = served.executor.run
-    try:
-        return await run_in_threadpool(
-            run, job, settings.query_timeout, settings.queue_wait, client
-        )
-    except Busy as err:
-        raise ProtocolError(
-            503, "All query workers are busy; retry shortly.", {"Retry-After": "2"}
-        ) from err
-    except ClientLimit as err:
-        raise ProtocolError(
-            429,
-            f"You already have {err.limit} queries running, the most one client may; wait for "
-            "one to finish before sending the next.",
-            {"Retry-After": "1"},
-        ) from err
-    except TimedOut as err:
-        raise ProtocolError(
-            503,
-            f"The query ran longer than the {settings.query_timeout:g}-second limit and was "
-            "stopped. Narrow its patterns or add a LIMIT.",
-        ) from err
-    except MemoryExceeded as err:
-        raise ProtocolError(
-            503,
-            f"The query needed more than the {err.limit_mb} MiB of memory a query may use and was "
-            "stopped. Narrow its patterns; sorting or grouping a large join holds all of it.",
-        ) from err
-    except WorkerLost as err:
-        raise ProtocolError(
-            503, "The query worker stopped unexpectedly; retry.", {"Retry-After": "1"}
-        ) from err
+    return await run_in_threadpool(run, job, settings.query_timeout, settings.queue_wait, client)
