@@ -1,4 +1,4 @@
-"""A content-addressed cache for the slow, deterministic steps (OWL RL closure, HermiT).
+"""A content-addressed cache for the slow, deterministic steps (SHACL, OWL RL closure, HermiT).
 
 owlrl needs several seconds on the curated graph and HermiT starts a JVM; both depend only on the
 bytes of the ontology and data files and on the reasoners' versions, so their results are kept
@@ -14,7 +14,7 @@ import tempfile
 from collections.abc import Iterable
 from pathlib import Path
 
-_VERSIONED = ("natograph", "owlrl", "owlready2", "rdflib")
+_VERSIONED = ("natograph", "owlrl", "owlready2", "pyshacl", "rdflib")
 
 
 def content_key(step: str, files: Iterable[Path]) -> str:

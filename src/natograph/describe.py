@@ -26,7 +26,8 @@ from datetime import date
 
 import pyoxigraph as ox
 
-from natograph.namespaces import GRAPH_INFERRED, NGO, PREFIXES
+from natograph import namespaces
+from natograph.namespaces import GRAPH_INFERRED, NGO
 from natograph.store import GraphStore, select
 from natograph.temporal import Window
 
@@ -350,14 +351,8 @@ def describe(store: GraphStore, iri: str, *, max_incoming: int = 500) -> Descrip
 
 
 def curie(iri: str) -> str:
-    """`ngc:UKR` for an IRI in a known namespace (longest match), else the IRI itself."""
-    best = ""
-    for prefix, namespace in PREFIXES.items():
-        if iri.startswith(namespace) and len(namespace) > len(PREFIXES.get(best, "")):
-            local = iri[len(namespace) :]
-            if local and "/" not in local and "#" not in local:
-                best = prefix
-    return f"{best}:{iri[len(PREFIXES[best]) :]}" if best else iri
+    """`ngc:UKR` for an IRI in a known namespace, else the IRI itself (namespaces.curie)."""
+    return namespaces.curie(iri, otherwise="iri")
 
 
 def _graph(q: ox.Quad) -> str:

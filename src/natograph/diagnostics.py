@@ -13,6 +13,8 @@ from dataclasses import asdict, dataclass, field
 from enum import StrEnum
 from pathlib import Path
 
+from natograph.errors import NatographError
+
 
 class Severity(StrEnum):
     ERROR = "error"
@@ -124,7 +126,7 @@ def _render(p: Problem) -> str:
     return "\n".join(lines)
 
 
-class CheckFailed(Exception):
+class CheckFailed(NatographError):
     """Raised when the pipeline must stop (the graph would be wrong if it went on)."""
 
     def __init__(self, report: Report) -> None:
@@ -138,3 +140,12 @@ def relpath(path: Path, root: Path | None = None) -> str:
         return str(path.resolve().relative_to((root or Path.cwd()).resolve()))
     except ValueError:
         return str(path)
+
+
+def problems_to_json(problems: list[Problem]) -> bytes:
+    """Problems as bytes for the build cache (natograph.cache), read back by problems_from_json."""
+    return json.dumps([asdict(p) for p in problems]).encode("utf-8")
+
+
+def problems_from_json(data: bytes) -> list[Problem]:
+    return [Problem(**{**p, "severity": Severity(p["severity"])}) for p in json.loads(data)]

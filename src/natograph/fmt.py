@@ -42,21 +42,15 @@ from rdflib.compare import to_canonical_graph
 from rdflib.namespace import OWL, RDF, RDFS, SKOS, XSD
 from rdflib.term import Node
 
+from natograph.namespaces import PN_CHARS, PN_CHARS_BASE, curie
+
 __all__ = ["LINE_LENGTH", "format_file", "format_graph", "format_text", "needs_formatting"]
 
 LINE_LENGTH = 100
 _INDENT = 4
 
-# Turtle 1.1 grammar character classes (PN_CHARS_BASE, PN_CHARS_U, PN_CHARS).
-_PN_CHARS_BASE = (
-    "A-Za-z\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u02ff\u0370-\u037d\u037f-\u1fff\u200c-\u200d"
-    "\u2070-\u218f\u2c00-\u2fef\u3001-\ud7ff\uf900-\ufdcf\ufdf0-\ufffd\U00010000-\U000effff"
-)
-_PN_CHARS_U = _PN_CHARS_BASE + "_"
-_PN_CHARS = _PN_CHARS_U + "\\-0-9\u00b7\u0300-\u036f\u203f-\u2040"
-_PN_PREFIX_RE = re.compile(f"(?:[{_PN_CHARS_BASE}](?:[{_PN_CHARS}.]*[{_PN_CHARS}])?)?")
-# PN_LOCAL without escapes and %-encoding: such IRIs are written in full instead.
-_PN_LOCAL_RE = re.compile(f"(?:[{_PN_CHARS_U}:0-9](?:[{_PN_CHARS}.:]*[{_PN_CHARS}:])?)?")
+# Turtle 1.1 grammar: the same character classes as natograph.namespaces.curie.
+_PN_PREFIX_RE = re.compile(f"(?:[{PN_CHARS_BASE}](?:[{PN_CHARS}.]*[{PN_CHARS}])?)?")
 
 _PREFIX_DECL_RE = re.compile(
     r"^\s*(?:@prefix|PREFIX)\s+([^\s:<>]*):\s*<([^>\s]*)>", re.IGNORECASE | re.MULTILINE
@@ -264,20 +258,16 @@ class _Names:
         self._prefixes = dict(prefixes)
         usable = [(ns, p) for p, ns in prefixes.items() if ns and _PN_PREFIX_RE.fullmatch(p)]
         # Longest namespace wins; ties between aliases go to the smallest prefix name.
-        self._candidates = sorted(usable, key=lambda item: (-len(item[0]), item[1]))
+        ordered = sorted(usable, key=lambda item: (-len(item[0]), item[1]))
+        self._candidates = {prefix: ns for ns, prefix in ordered}
         self._cache: dict[str, tuple[str, str] | None] = {}
         self.used: set[str] = set()
 
     def _qname(self, iri: str) -> tuple[str, str] | None:
         if iri not in self._cache:
-            self._cache[iri] = next(
-                (
-                    (prefix, iri[len(ns) :])
-                    for ns, prefix in self._candidates
-                    if iri.startswith(ns) and _PN_LOCAL_RE.fullmatch(iri[len(ns) :])
-                ),
-                None,
-            )
+            name = curie(iri, self._candidates, otherwise="none")
+            prefix, _, local = (name or "").partition(":")
+            self._cache[iri] = (prefix, local) if name is not None else None
         return self._cache[iri]
 
     def sort_name(self, iri: str) -> str:

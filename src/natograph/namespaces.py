@@ -6,6 +6,10 @@ them from here rather than spelling them out.
 
 from __future__ import annotations
 
+import re
+from collections.abc import Mapping
+from typing import Literal, overload
+
 from rdflib import Namespace, URIRef
 
 BASE = "https://w3id.org/natograph/"
@@ -68,7 +72,43 @@ PREFIXES: dict[str, str] = {
 }
 """Prefixes known to every query run through natograph, and offered to editors."""
 
+# Turtle 1.1 / SPARQL 1.1 character classes (PN_CHARS_BASE, PN_CHARS_U, PN_CHARS).
+PN_CHARS_BASE = (
+    "A-Za-z\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u02ff\u0370-\u037d\u037f-\u1fff\u200c-\u200d"
+    "\u2070-\u218f\u2c00-\u2fef\u3001-\ud7ff\uf900-\ufdcf\ufdf0-\ufffd\U00010000-\U000effff"
+)
+PN_CHARS_U = PN_CHARS_BASE + "_"
+PN_CHARS = PN_CHARS_U + "\\-0-9\u00b7\u0300-\u036f\u203f-\u2040"
+PN_LOCAL = re.compile(f"(?:[{PN_CHARS_U}:0-9](?:[{PN_CHARS}.:]*[{PN_CHARS}:])?)?")
+"""PN_LOCAL without escapes and %-encoding: a local name that needs neither is written as is."""
 
-def sparql_prologue() -> str:
-    """PREFIX lines for all known prefixes, so queries may use them without declaring them."""
-    return "".join(f"PREFIX {p}: <{iri}>\n" for p, iri in PREFIXES.items())
+
+@overload
+def curie(
+    iri: str, prefixes: Mapping[str, str] | None = None, *, otherwise: Literal["<>", "iri"] = "<>"
+) -> str: ...
+@overload
+def curie(
+    iri: str, prefixes: Mapping[str, str] | None = None, *, otherwise: Literal["none"]
+) -> str | None: ...
+def curie(
+    iri: str, prefixes: Mapping[str, str] | None = None, *, otherwise: str = "<>"
+) -> str | None:
+    """`ngc:UKR` for an IRI in a known namespace, the longest namespace winning.
+
+    The one rule every reader of names in natograph shares (tables, messages, pages, the ontology
+    documentation, the Turtle formatter): the local part must be a PN_LOCAL that needs no
+    escaping (it may be empty: `ng:` is the namespace itself), so the prefixed name means the
+    same IRI in Turtle and SPARQL. Among namespaces of the same length the first in `prefixes`
+    wins. Otherwise the IRI is returned as `<iri>` (`otherwise="<>"`), bare (`"iri"`) or not at
+    all (`"none"`)."""
+    known = PREFIXES if prefixes is None else prefixes
+    best: tuple[str, str] | None = None
+    for prefix, namespace in known.items():
+        local = iri[len(namespace) :]
+        longer = best is None or len(namespace) > len(known[best[0]])
+        if longer and iri.startswith(namespace) and PN_LOCAL.fullmatch(local):
+            best = (prefix, local)
+    if best is not None:
+        return f"{best[0]}:{best[1]}"
+    return {"<>": f"<{iri}>", "iri": iri}.get(otherwise)

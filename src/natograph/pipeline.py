@@ -14,14 +14,13 @@ from pathlib import Path
 
 from rdflib import Graph
 
-from natograph import definitions, reason, temporal
+from natograph import definitions, reason, temporal, validate
 from natograph.cache import Cache, content_key
 from natograph.diagnostics import CheckFailed, Problem, Report
 from natograph.namespaces import GRAPH_DATA, GRAPH_INFERRED, GRAPH_ONTOLOGY, GRAPH_SHAPES
 from natograph.parse import ParsedFile, from_rdflib, parse_turtle, to_rdflib
 from natograph.settings import Settings
 from natograph.store import GraphStore, OxigraphStore
-from natograph.validate import shacl
 
 
 @dataclass
@@ -99,13 +98,18 @@ def _check(result: Build, settings: Settings, *, shacl_check: bool) -> None:
     report.extend(definitions.unknown_terms([*result.data, *result.shapes], ontology))
     report.extend(definitions.conflicting_types([*result.ontology, *result.data], ontology))
     report.extend(definitions.duplicate_definitions([*result.ontology, *result.data]))
-    if shacl_check:
-        t = time.perf_counter()
-        report.extend(shacl(data, ontology, result.graph("shapes"), result.locate))
-        stats["seconds_shacl"] = round(time.perf_counter() - t, 3)
     asserted = ontology + data
     cache = Cache(settings.cache_folder)
     inputs = [p.path for p in [*result.ontology, *result.data]]
+    if shacl_check:
+        t = time.perf_counter()
+        shapes = [p.path for p in result.shapes]
+        key = content_key("shacl", [*inputs, *shapes, Path(validate.__file__)])
+        found = validate.shacl_cached(
+            data, ontology, result.graph("shapes"), result.locate, cache, key
+        )
+        report.extend(found)
+        stats["seconds_shacl"] = round(time.perf_counter() - t, 3)
     if settings.reasoner:
         t = time.perf_counter()
         key = content_key("owlrl", inputs)

@@ -12,7 +12,6 @@ import shutil
 import subprocess
 import sys
 import tempfile
-from dataclasses import asdict
 from pathlib import Path
 
 import owlrl
@@ -20,7 +19,7 @@ from rdflib import OWL, RDF, RDFS, XSD, BNode, Graph, Literal, URIRef
 from rdflib.term import Node
 
 from natograph.cache import Cache
-from natograph.diagnostics import Problem, Severity
+from natograph.diagnostics import Problem, problems_from_json, problems_to_json
 
 _ERR = URIRef("http://www.daml.org/2002/03/agents/agent-ont#error")
 _TRIVIAL_TYPES = {OWL.Thing, RDFS.Resource, RDFS.Class, OWL.Class, RDF.Property}
@@ -189,10 +188,10 @@ def materialise_cached(asserted: Graph, cache: Cache, key: str) -> tuple[Graph, 
     hit, problems_json = cache.get(key, ".nt"), cache.get(key, ".json")
     if hit is not None and problems_json is not None:
         inferred = Graph().parse(data=hit.decode("utf-8"), format="nt")
-        return inferred, _problems_from_json(problems_json)
+        return inferred, problems_from_json(problems_json)
     inferred, problems = materialise(asserted)
     cache.put(key, ".nt", inferred.serialize(format="nt", encoding="utf-8"))
-    cache.put(key, ".json", _problems_to_json(problems))
+    cache.put(key, ".json", problems_to_json(problems))
     return inferred, problems
 
 
@@ -202,19 +201,11 @@ def consistency_cached(
     """`consistency`, reusing a verdict for byte-identical inputs (failures to run are not kept)."""
     hit = cache.get(key, ".hermit.json")
     if hit is not None:
-        return _problems_from_json(hit)
+        return problems_from_json(hit)
     problems = consistency(asserted, java, timeout, rl_found)
     if not any(
         p.message.startswith(("HermiT could not", "HermiT did not", "HermiT failed"))
         for p in problems
     ):
-        cache.put(key, ".hermit.json", _problems_to_json(problems))
+        cache.put(key, ".hermit.json", problems_to_json(problems))
     return problems
-
-
-def _problems_to_json(problems: list[Problem]) -> bytes:
-    return json.dumps([asdict(p) for p in problems]).encode("utf-8")
-
-
-def _problems_from_json(data: bytes) -> list[Problem]:
-    return [Problem(**{**p, "severity": Severity(p["severity"])}) for p in json.loads(data)]

@@ -6,7 +6,7 @@ import json
 
 import pyoxigraph as ox
 
-from natograph.namespaces import PREFIXES
+from natograph.namespaces import PREFIXES, curie
 from natograph.store import QueryResult
 
 FORMATS = ("table", "csv", "tsv", "json")
@@ -54,10 +54,7 @@ def short(term: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple | None) -> 
     if term is None:
         return ""
     if isinstance(term, ox.NamedNode):
-        for prefix, ns in sorted(PREFIXES.items(), key=lambda kv: -len(kv[1])):
-            if term.value.startswith(ns):
-                return f"{prefix}:{term.value[len(ns) :]}"
-        return f"<{term.value}>"
+        return curie(term.value)
     if isinstance(term, ox.Literal):
         return term.value
     return str(term)

@@ -13,14 +13,31 @@ from rdflib import RDF, Graph, Literal, URIRef
 from rdflib.namespace import SH
 from rdflib.term import Node
 
-from natograph.diagnostics import Problem, Severity
-from natograph.namespaces import PREFIXES
+from natograph.cache import Cache
+from natograph.diagnostics import Problem, Severity, problems_from_json, problems_to_json
+from natograph.namespaces import curie
 
 Locator = Callable[[str, str | None], tuple[str | None, int | None]]
 """Given an IRI (and a literal's text, or None), the file and line that define it (or write
 that literal in its description)."""
 
 _SEVERITY = {SH.Violation: Severity.ERROR, SH.Warning: Severity.WARNING, SH.Info: Severity.INFO}
+
+
+def shacl_cached(
+    data: Graph, ontology: Graph, shapes: Graph, locate: Locator, cache: Cache, key: str
+) -> list[Problem]:
+    """`shacl`, reusing the report for byte-identical inputs.
+
+    The report depends only on the bytes of the ontology, data and shape files, on pySHACL's
+    version and on this module (which words the messages), all of which make up `key`: an
+    unchanged graph is validated once, not at every start-up and every `natograph query`."""
+    hit = cache.get(key, ".shacl.json")
+    if hit is not None:
+        return problems_from_json(hit)
+    problems = shacl(data, ontology, shapes, locate)
+    cache.put(key, ".shacl.json", problems_to_json(problems))
+    return problems
 
 
 def shacl(data: Graph, ontology: Graph, shapes: Graph, locate: Locator) -> list[Problem]:
@@ -91,10 +108,4 @@ def qname(node: Node | None) -> str:
     """Shorten an IRI with the project's prefixes, for messages."""
     if node is None:
         return ""
-    text = str(node)
-    if isinstance(node, URIRef):
-        for prefix, ns in sorted(PREFIXES.items(), key=lambda kv: -len(kv[1])):
-            if text.startswith(ns):
-                return f"{prefix}:{text[len(ns) :]}"
-        return f"<{text}>"
-    return text
+    return curie(str(node)) if isinstance(node, URIRef) else str(node)

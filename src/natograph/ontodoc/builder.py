@@ -17,7 +17,7 @@ from rdflib.namespace import DC, DCTERMS, FOAF, OWL, RDF, RDFS, SKOS, XSD
 from rdflib.term import Node
 
 from natograph.documents import path_for_iri
-from natograph.namespaces import BASE, NGO, PREFIXES, SCHEMA, VANN
+from natograph.namespaces import BASE, NGO, PREFIXES, SCHEMA, VANN, curie
 from natograph.ontodoc.manchester import ExpressionWriter, joined
 from natograph.ontodoc.model import (
     FALLBACK_LANGUAGE,
@@ -232,11 +232,7 @@ class _Builder:
         return self._refs[iri]
 
     def _curie(self, iri: str) -> str:
-        for prefix, namespace in self.prefixes:
-            rest = iri[len(namespace) :]
-            if iri.startswith(namespace) and rest and all(c.isalnum() or c in "_-." for c in rest):
-                return f"{prefix}:{rest}"
-        return f"<{iri}>"
+        return curie(iri, dict(self.prefixes))
 
     def _texts(self, node: Node, predicates: Iterable[URIRef]) -> Multilingual:
         """The literal values by language; for each language the first predicate giving one wins
