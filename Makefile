@@ -30,7 +30,7 @@ format: setup ## Apply ruff formatting and canonical Turtle formatting
 	$(BIN)/ruff format src tests bench
 	$(BIN)/natograph fmt
 
-typecheck: setup ## mypy --strict on the package and the benchmarks
+typecheck: setup ## mypy --strict on the package, the tests and the benchmarks
 	$(BIN)/mypy
 	$(BIN)/mypy --strict bench
 

@@ -29,7 +29,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 import httpx
-import psutil  # type: ignore[import-untyped]
+import psutil
 
 from bench.workload import Query, unique
 

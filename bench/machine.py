@@ -9,7 +9,7 @@ import platform
 from datetime import UTC, datetime
 from pathlib import Path
 
-import psutil  # type: ignore[import-untyped]
+import psutil
 
 PACKAGES = ("pyoxigraph", "rdflib", "rdflib-endpoint", "fastapi", "uvicorn", "httpx")
 

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import httpx
-import psutil  # type: ignore[import-untyped]
+import psutil
 
 HOST = "127.0.0.1"
 REPO = Path(__file__).resolve().parents[1]

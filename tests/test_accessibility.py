@@ -21,10 +21,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from playwright.sync_api import Page
+from playwright.sync_api import Page, ViewportSize
 
 import test_browser as browser_tests
 from test_browser import Session, _assert_self_contained
+
+pytestmark = pytest.mark.browser
 
 # The browser fixtures of the browser tests, shared rather than copied: pytest finds fixtures
 # among a module's attributes, so binding them here makes them this module's too.
@@ -53,7 +55,10 @@ PAGES = [
 ]
 # The fixture's desktop window, and a phone's width: below 40em the stylesheet lays the pages out
 # differently (one column, tables scrolled in their own region), and that layout is checked too.
-VIEWPORTS = {"desktop": None, "narrow": {"width": 375, "height": 800}}
+VIEWPORTS: dict[str, ViewportSize | None] = {
+    "desktop": None,
+    "narrow": {"width": 375, "height": 800},
+}
 
 
 def _axe_version() -> str:

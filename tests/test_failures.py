@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from natograph import cli
+from natograph import cli, pipeline
 from test_serve import free_port, natograph, wait_until_up
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -131,7 +131,7 @@ def test_an_unexpected_failure_is_reported_as_a_bug(
     def broken(*_args: object, **_kwargs: object) -> None:
         raise RuntimeError("something impossible")
 
-    monkeypatch.setattr(cli.pipeline, "build", broken)
+    monkeypatch.setattr(pipeline, "build", broken)
     monkeypatch.delenv("NATOGRAPH_DEBUG", raising=False)
     with pytest.raises(SystemExit) as exit_:
         cli.main(["check", "--root", str(ROOT)])

@@ -26,6 +26,8 @@ from natograph.documents import BY_MEDIA_TYPE, FORMATS, MEDIA_TYPE_ALIASES, OFFE
 from natograph.htaccess import POST_PATHS, PUBLISHED_TARGET, check_target, generate
 from natograph.negotiate import choose
 
+pytestmark = pytest.mark.apache
+
 ROOT = Path(__file__).resolve().parents[1]
 COMMITTED = ROOT / "w3id" / "natograph" / ".htaccess"
 README = ROOT / "w3id" / "README.md"
@@ -382,7 +384,8 @@ def test_a_target_with_a_port_and_a_path(
 def test_hostile_requests_get_a_clear_answer(apache: Apache, path: str, accept: str | None) -> None:
     started = time.monotonic()
     response = _get(apache, path, accept)
-    assert time.monotonic() - started < 2
+    # No rewrite rule backtracks on hostile input: a generous bound, not a speed target.
+    assert time.monotonic() - started < 10
     assert response.status_code in (303, 403), response.text
     location = response.headers.get("location", "")
     assert not any(c in location for c in "<> \"'"), location

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pyoxigraph as ox
 import pytest
 
 from natograph import i18n
@@ -108,6 +109,7 @@ def test_every_country_has_its_iso_french_name(store: OxigraphStore) -> None:
              OPTIONAL { ?c rdfs:label ?fr FILTER (LANG(?fr) = "fr") }
            } GROUP BY ?code"""
     )
+    assert isinstance(rows, ox.QuerySolutions)
     found = {row[0].value: row[1].value for row in rows}
     assert len(found) >= 73
     for code, labels in found.items():

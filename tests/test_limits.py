@@ -184,6 +184,7 @@ def test_a_client_cannot_starve_the_others(server: Server) -> None:
     wait_for_full_pool(server)
 
 
+@pytest.mark.slow
 def test_a_query_too_long_for_the_lane_gets_the_same_answer(server: Server) -> None:
     """The lane's short budget never changes an answer: the query moves to a general worker."""
     wait_for_full_pool(server)

@@ -41,6 +41,7 @@ def sample(iris: list[str]) -> list[str]:
     return sorted(by_folder.values())
 
 
+@pytest.mark.slow
 def test_every_iri_dereferences_as_html_and_turtle(client: TestClient, iris: list[str]) -> None:
     formats = [BY_EXTENSION[".html"], BY_EXTENSION[".ttl"]]
     failures = ldcheck.check(client, SERVER, BASE, iris, formats)

@@ -101,7 +101,7 @@ class Page(HTMLParser):
         elif tag == "caption":
             self._text.append([])
         elif tag == "tr":
-            self.tables[-1]["rows"].append([])  # type: ignore[union-attr]
+            self.tables[-1]["rows"].append([])  # type: ignore[attr-defined]
         elif tag in ("td", "th"):
             self._cell = {"text": "", "hrefs": [], "tag": tag, "scope": a.get("scope")}
             self.tables[-1]["rows"][-1].append(self._cell)  # type: ignore[index]
@@ -111,7 +111,7 @@ class Page(HTMLParser):
             self._in_script = True
             self.scripts.append("")
         if tag == "a" and self._cell is not None:
-            self._cell["hrefs"].append(a.get("href", ""))  # type: ignore[union-attr]
+            self._cell["hrefs"].append(a.get("href", ""))  # type: ignore[attr-defined]
 
     def handle_endtag(self, tag: str) -> None:
         if tag in VOID_ELEMENTS:

@@ -93,7 +93,9 @@ def test_query_declares_its_prefixes_and_parses_anywhere(path: Path) -> None:
     """No predeclared prefixes: the file must run as is on any SPARQL 1.1 engine."""
     cq = CompetencyQuestion.from_file(path)
     guard(cq.text)
-    subs = {ox.Variable(k): v for k, v in cq.substitutions({}).items()}
+    subs: dict[ox.Variable, ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple] = {
+        ox.Variable(k): v for k, v in cq.substitutions({}).items()
+    }
     result = ox.Store().query(cq.text, substitutions=subs or None)
     assert isinstance(result, ox.QuerySolutions)
 

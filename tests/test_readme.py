@@ -11,6 +11,7 @@ import pytest
 from typer.testing import CliRunner
 
 from natograph.cli import app
+from natograph.settings import Settings
 
 ROOT = Path(__file__).resolve().parents[1]
 README = (ROOT / "README.md").read_text(encoding="utf-8")
@@ -67,3 +68,10 @@ def test_readme_linked_data_examples_work(live_server: str) -> None:
 def test_readme_tells_editors_where_the_ontology_documentation_is() -> None:
     section = README.split("## Linked data", 1)[1].split("\n## ", 1)[0]
     assert "http://127.0.0.1:8000/ontology" in section and "Open from URL" in section
+
+
+def test_every_setting_is_in_the_readme_table() -> None:
+    """The settings table is the settings object: a new field without a row fails here."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    missing = [f for f in Settings.model_fields if f"| `NATOGRAPH_{f.upper()}` |" not in readme]
+    assert missing == []

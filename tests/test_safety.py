@@ -17,6 +17,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import httpx
+import psutil
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
@@ -183,7 +184,6 @@ def query_pool(served: ServedGraph) -> QueryPool:
 
 def worker_pids(pool: QueryPool) -> set[int]:
     """PIDs of this pool's `python -m natograph.worker` processes (children of this process)."""
-    psutil = pytest.importorskip("psutil")
     marker = str(pool.source.dump or pool.source.store)
     pids = set()
     for child in psutil.Process(os.getpid()).children(recursive=True):
@@ -198,7 +198,6 @@ def worker_pids(pool: QueryPool) -> set[int]:
 
 def cpu_seconds(pid: int) -> float | None:
     """User + system CPU time of a process so far; None if it no longer exists."""
-    psutil = pytest.importorskip("psutil")
     try:
         times = psutil.Process(pid).cpu_times()
     except psutil.NoSuchProcess:
@@ -247,11 +246,11 @@ def test_timeout_kills_the_worker_while_others_serve(
         runner.start()
         time.sleep(0.4)  # let it reach a worker
         assert runner.is_alive()
-        started = time.monotonic()
         quick = http.get("/sparql", params={"query": "ASK { ngc:MKD ?p ?o }" + nonce()})
-        quick_seconds = time.monotonic() - started
         assert quick.status_code == 200 and "true" in quick.text
-        assert quick_seconds < 1.0, f"a trivial ASK took {quick_seconds:.2f} s"
+        # The other client was served while the explosive query still ran (what a wall-clock
+        # bound on the ASK used to stand for, and could not say on two busy cores).
+        assert runner.is_alive(), "the explosive query ended before the ASK was answered"
         busy = [pid for pid, spent in cpu_used(before, 0.3).items() if spent > 0.15]
         assert len(busy) == 1, "exactly one worker should be burning CPU on the product"
 
@@ -262,7 +261,8 @@ def test_timeout_kills_the_worker_while_others_serve(
         assert isinstance(response, httpx.Response) and isinstance(seconds, float)
         assert response.status_code == 503
         assert "2-second limit" in response.text and "stopped" in response.text
-        assert 2.0 <= seconds <= 10.0, f"stopped after {seconds:.2f} s"
+        # Stopped by the limit, not before it; the join above bounds how late.
+        assert seconds >= 2.0, f"stopped after {seconds:.2f} s, before the 2-second limit"
 
         wait_for_workers(http, 2)
         after = worker_pids(pool)

@@ -47,13 +47,13 @@ def _curated() -> Graph:
 def out_of_scope(graph: Graph) -> list[str]:
     """Every citation on an engagement that its source's recorded scope does not cover."""
     problems = []
-    for engagement in sorted(set(graph.subjects(NGO.source, None))):
+    for engagement in sorted(set(graph.subjects(NGO.source, None)), key=str):
         holders = [h for p in HOLDERS for h in graph.objects(engagement, p)]
         if not holders:
             continue
         sources = [s for s in graph.objects(engagement, NGO.source) if s != GK]
         within = [w for p in WITHIN for w in graph.objects(engagement, p)]
-        for source in sorted(sources):
+        for source in sorted(sources, key=str):
             named = set(graph.objects(source, NGO.names))
             if not named:
                 problems.append(f"{engagement}: {source} has no recorded scope")

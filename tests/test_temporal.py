@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
+import pyoxigraph as ox
 import pytest
 from rdflib import Graph, URIRef
 
@@ -34,12 +35,11 @@ def test_window_end_is_the_day_after_the_window(
 
 
 def test_every_precision_unit_of_the_ontology_has_a_window(store: OxigraphStore) -> None:
-    used = {
-        row[0].value
-        for row in store.query(
-            "SELECT DISTINCT ?u { { ?x ngo:startPrecision ?u } UNION { ?x ngo:endPrecision ?u } }"
-        )
-    }
+    result = store.query(
+        "SELECT DISTINCT ?u { { ?x ngo:startPrecision ?u } UNION { ?x ngo:endPrecision ?u } }"
+    )
+    assert isinstance(result, ox.QuerySolutions)
+    used = {row[0].value for row in result}
     assert used <= set(MONTHS), used - set(MONTHS)
 
 

@@ -18,6 +18,7 @@ from natograph.results import rows
 from natograph.sparql import CompetencyQuestion, Parameter, competency_questions, guard
 from natograph.store import OxigraphStore
 from natograph.web import pages, ui
+from natograph.web.pages import static_url
 
 ROOT = Path(__file__).resolve().parents[1]
 VENDOR = ROOT / "src" / "natograph" / "static" / "vendor" / "yasgui"
@@ -266,7 +267,7 @@ def test_vendored_files_are_served_with_their_types(client: TestClient) -> None:
         "favicon.svg": "image/svg+xml",
     }
     for path, media_type in expected.items():
-        response = client.get("/" + ui.static_url(path))
+        response = client.get("/" + static_url(path))
         assert response.status_code == 200, path
         assert response.headers["content-type"] == media_type, path
         assert "immutable" in response.headers["cache-control"]

@@ -44,6 +44,8 @@ from w3c import (
     parse_table,
 )
 
+pytestmark = pytest.mark.w3c
+
 ROOT = Path(__file__).resolve().parents[1]
 REPORT = ROOT / "docs" / "conformance.md"
 WRITE_REPORT = "NATOGRAPH_WRITE_CONFORMANCE"

@@ -73,11 +73,6 @@ def split_document(path: str) -> tuple[str, DocumentFormat | None]:
     return path, None
 
 
-def iri_for_path(path: str, base: str) -> str:
-    """The IRI a local path (relative to the server root, no leading slash) stands for."""
-    return base + path
-
-
 def path_for_iri(iri: str, base: str) -> str | None:
     """The local path (no leading slash) of an IRI under `base`, or None for any other IRI."""
     return iri[len(base) :] if iri.startswith(base) else None

@@ -50,7 +50,6 @@ DEFINITIONS = (
 STATEMENT = str(NGO) + "statement"
 RDF_FIRST = PREFIXES["rdf"] + "first"
 RDF_REST = PREFIXES["rdf"] + "rest"
-RDF_NIL = PREFIXES["rdf"] + "nil"
 MAX_NODE_DEPTH = 6
 
 

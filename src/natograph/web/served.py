@@ -1,7 +1,9 @@
 """What the web layer serves: the query executor plus facts about the dataset.
 
-The web layer sees only this object, never the pipeline or Oxigraph directly: a remote SPARQL
-engine can stand behind `QueryExecutor` without changes to the routes.
+The web layer reaches the graph through this object. The `/sparql` routes go through
+`QueryExecutor` only; dereferencing, pages and releases still use the embedded `OxigraphStore` it
+holds (`store`), so a remote SPARQL engine does not yet stand behind every route (issue 9 is to
+make one seam of the two).
 """
 
 from __future__ import annotations
