@@ -78,14 +78,13 @@ def create_app(served: ServedGraph, settings: Settings) -> FastAPI:
 
     @app.get("/health", summary="Liveness and worker count")
     async def health() -> dict[str, object]:
-        alive = getattr(served.executor, "alive", None)
-        isolated = getattr(served.executor, "isolated", lambda: None)()
+        executor = served.executor
         return {
             "status": "ok",
             "version": served.version,
-            "query_workers": alive() if alive else None,
-            "lane_workers": alive(lane=True) if alive else None,
-            "network_isolated": isolated,
+            "query_workers": executor.alive(),
+            "lane_workers": executor.alive(lane=True),
+            "network_isolated": executor.isolated(),
         }
 
     @app.exception_handler(Exception)

@@ -40,9 +40,14 @@ class PublishedContext:
         return cls(document, body, etag)
 
 
+def published_context(served: ServedGraph) -> PublishedContext:
+    """The context of `served`, computed once for the route and every JSON-LD document."""
+    return served.computed.get("context", lambda: PublishedContext.of(served.store))
+
+
 def context_router(served: ServedGraph) -> APIRouter:
     """GET `/context.jsonld` over the context of `served`'s store (HEAD: web.methods)."""
-    published = PublishedContext.of(served.store)
+    published = published_context(served)
     router = APIRouter()
 
     async def get(request: Request) -> Response:

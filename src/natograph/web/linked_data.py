@@ -20,6 +20,7 @@ from natograph.describe import Description
 from natograph.documents import FORMATS, split_document
 from natograph.ontodoc import ontology_page
 from natograph.settings import Settings
+from natograph.web.context import published_context
 from natograph.web.downloads import ServedRelease
 from natograph.web.landing import LandingData, landing_data, render_landing
 from natograph.web.not_found import Known, known_resources, render_not_found, suggest
@@ -55,9 +56,9 @@ class LinkedData:
     # --- Computed on first use and kept. Two first requests racing may both compute one of these
     # (the graph is read-only, so they get the same value); nothing needs a lock for that.
 
-    @cached_property
+    @property
     def context(self) -> dict[str, Any]:
-        return jsonld.context(self.served.store)
+        return published_context(self.served).document
 
     @cached_property
     def landing(self) -> LandingData:

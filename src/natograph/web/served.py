@@ -9,6 +9,9 @@ make one seam of the two).
 from __future__ import annotations
 
 import tempfile
+import threading
+import typing
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -26,6 +29,29 @@ from natograph.settings import Settings
 from natograph.sparql import CompetencyQuestion, competency_questions
 from natograph.store import OxigraphStore
 
+T = typing.TypeVar("T")
+
+
+class Computed:
+    """The one holder of values derived from a served graph, each computed once on first use.
+
+    The JSON-LD context, say, is published at /context.jsonld and used by every JSON-LD
+    document: both ask for it here, so it is computed once per dataset version, not once per
+    consumer. Two first requests racing wait for one computation (a lock per name)."""
+
+    def __init__(self) -> None:
+        self._values: dict[str, object] = {}
+        self._locks: dict[str, threading.Lock] = {}
+        self._guard = threading.Lock()
+
+    def get(self, name: str, compute: Callable[[], T]) -> T:
+        with self._guard:
+            lock = self._locks.setdefault(name, threading.Lock())
+        with lock:
+            if name not in self._values:
+                self._values[name] = compute()
+            return typing.cast(T, self._values[name])
+
 
 class QueryExecutor(Protocol):
     """Runs one job within a time limit (raising the executor's Busy, ClientLimit, TimedOut,
@@ -34,6 +60,14 @@ class QueryExecutor(Protocol):
     def run(
         self, job: Job, timeout: float, wait: float = ..., client: str | None = ...
     ) -> Outcome: ...
+
+    def alive(self, lane: bool = False) -> int:
+        """How many general (or short-lane) workers can take a query now (for /health)."""
+        ...
+
+    def isolated(self) -> bool:
+        """Whether every live worker is cut off the network."""
+        ...
 
     def close(self) -> None: ...
 
@@ -54,6 +88,8 @@ class ServedGraph:
     """The N-Quads file the workers loaded (memory store): removed on close."""
     coverage: Coverage | None = None
     """Where the graph's knowledge ends (None for a graph without dated sources)."""
+    computed: Computed = field(default_factory=lambda: Computed())
+    """Values computed once from this graph (its version never changes while it is served)."""
 
     def close(self) -> None:
         """Stop the workers and remove the dump (atexit alone misses uvicorn's SIGTERM exit)."""
