@@ -8,11 +8,12 @@ always names a file and, where it can, a line.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import asdict, dataclass, field
 from enum import StrEnum
 from pathlib import Path
 
+from natograph.cache import Cache
 from natograph.errors import NatographError
 
 
@@ -149,3 +150,21 @@ def problems_to_json(problems: list[Problem]) -> bytes:
 
 def problems_from_json(data: bytes) -> list[Problem]:
     return [Problem(**{**p, "severity": Severity(p["severity"])}) for p in json.loads(data)]
+
+
+def cached_problems(
+    cache: Cache,
+    key: str,
+    suffix: str,
+    compute: Callable[[], list[Problem]],
+    keep: Callable[[list[Problem]], bool] = lambda _problems: True,
+) -> list[Problem]:
+    """A check's problems, kept under `key` for byte-identical inputs (SHACL, HermiT); a result
+    `keep` refuses (a check that could not run) is returned but not kept."""
+    hit = cache.get(key, suffix)
+    if hit is not None:
+        return problems_from_json(hit)
+    problems = compute()
+    if keep(problems):
+        cache.put(key, suffix, problems_to_json(problems))
+    return problems

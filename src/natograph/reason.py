@@ -19,7 +19,7 @@ from rdflib import OWL, RDF, RDFS, XSD, BNode, Graph, Literal, URIRef
 from rdflib.term import Node
 
 from natograph.cache import Cache
-from natograph.diagnostics import Problem, problems_from_json, problems_to_json
+from natograph.diagnostics import Problem, cached_problems, problems_from_json, problems_to_json
 
 _ERR = URIRef("http://www.daml.org/2002/03/agents/agent-ont#error")
 _TRIVIAL_TYPES = {OWL.Thing, RDFS.Resource, RDFS.Class, OWL.Class, RDF.Property}
@@ -199,13 +199,15 @@ def consistency_cached(
     asserted: Graph, cache: Cache, key: str, java: str, timeout: float, rl_found: bool = False
 ) -> list[Problem]:
     """`consistency`, reusing a verdict for byte-identical inputs (failures to run are not kept)."""
-    hit = cache.get(key, ".hermit.json")
-    if hit is not None:
-        return problems_from_json(hit)
-    problems = consistency(asserted, java, timeout, rl_found)
-    if not any(
-        p.message.startswith(("HermiT could not", "HermiT did not", "HermiT failed"))
-        for p in problems
-    ):
-        cache.put(key, ".hermit.json", problems_to_json(problems))
-    return problems
+    return cached_problems(
+        cache,
+        key,
+        ".hermit.json",
+        lambda: consistency(asserted, java, timeout, rl_found),
+        keep=lambda problems: (
+            not any(
+                p.message.startswith(("HermiT could not", "HermiT did not", "HermiT failed"))
+                for p in problems
+            )
+        ),
+    )

@@ -14,7 +14,7 @@ from rdflib.namespace import SH
 from rdflib.term import Node
 
 from natograph.cache import Cache
-from natograph.diagnostics import Problem, Severity, problems_from_json, problems_to_json
+from natograph.diagnostics import Problem, Severity, cached_problems
 from natograph.namespaces import curie
 
 Locator = Callable[[str, str | None], tuple[str | None, int | None]]
@@ -32,12 +32,7 @@ def shacl_cached(
     The report depends only on the bytes of the ontology, data and shape files, on pySHACL's
     version and on this module (which words the messages), all of which make up `key`: an
     unchanged graph is validated once, not at every start-up and every `natograph query`."""
-    hit = cache.get(key, ".shacl.json")
-    if hit is not None:
-        return problems_from_json(hit)
-    problems = shacl(data, ontology, shapes, locate)
-    cache.put(key, ".shacl.json", problems_to_json(problems))
-    return problems
+    return cached_problems(cache, key, ".shacl.json", lambda: shacl(data, ontology, shapes, locate))
 
 
 def shacl(data: Graph, ontology: Graph, shapes: Graph, locate: Locator) -> list[Problem]:
