@@ -100,7 +100,7 @@ class OxigraphStore:
     ) -> QueryResult:
         dataset = query_dataset.choose(
             sparql,
-            self.graphs(),
+            () if inferred else self.graphs(),  # only inferred=false lists the graphs
             default_graphs=default_graphs,
             named_graphs=named_graphs,
             inferred=inferred,

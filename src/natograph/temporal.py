@@ -74,19 +74,19 @@ def windows(asserted: Graph) -> Graph:
         start = _date(asserted.value(subject, NGO.startDate))
         attested = _date(asserted.value(subject, NGO.earliestAttestation))
         end = _date(asserted.value(subject, NGO.endDate))
+        structure = _structure(asserted, subject)
+        founded = _date(asserted.value(structure, NGO.startDate)) if structure else None
         if start is not None:
             precision = asserted.value(subject, NGO.startPrecision)
-            founded = _structure_start(asserted, subject)
             _add(out, subject, NGO.possibleFrom, max(start, founded) if founded else start)
             _add(out, subject, NGO.certainFrom, window_end(start, _iri(precision)))
         elif attested is not None:
             _add(out, subject, NGO.certainFrom, attested)
-            founded = _structure_start(asserted, subject)
             if founded is not None and founded <= attested:
                 _add(out, subject, NGO.possibleFrom, founded)
         if end is not None:
             precision = asserted.value(subject, NGO.endPrecision)
-        elif (structure := _structure(asserted, subject)) is not None:
+        elif structure is not None:
             end = _date(asserted.value(structure, NGO.endDate))
             precision = asserted.value(structure, NGO.endPrecision)
             if end is not None:  # the effective end, so that a query on ngo:endDate is right too
@@ -99,12 +99,6 @@ def windows(asserted: Graph) -> Graph:
             if precision is None and _is_event(asserted, subject):
                 _add(out, subject, NGO.lastDay, end - timedelta(days=1))
     return out
-
-
-def _structure_start(asserted: Graph, engagement: URIRef) -> date | None:
-    """The first day the structure an engagement is within may have existed, if dated."""
-    structure = _structure(asserted, engagement)
-    return _date(asserted.value(structure, NGO.startDate)) if structure is not None else None
 
 
 def _structure(asserted: Graph, engagement: URIRef) -> URIRef | None:

@@ -232,7 +232,7 @@ class _Builder:
         return self._refs[iri]
 
     def _curie(self, iri: str) -> str:
-        return curie(iri, dict(self.prefixes))
+        return curie(iri)
 
     def _texts(self, node: Node, predicates: Iterable[URIRef]) -> Multilingual:
         """The literal values by language; for each language the first predicate giving one wins

@@ -53,8 +53,10 @@ class LinkedData:
             suggest=self.suggest,
         )
 
-    # --- Computed on first use and kept. Two first requests racing may both compute one of these
-    # (the graph is read-only, so they get the same value); nothing needs a lock for that.
+    # --- Computed on first use and kept. The landing figures and the known resources depend on
+    # this app's base IRI, so they live here, not in the served graph's Computed (which holds
+    # what depends on the graph alone, such as the JSON-LD context). Two first requests racing
+    # may both compute one of these (the graph is read-only, so they get the same value).
 
     @property
     def context(self) -> dict[str, Any]:

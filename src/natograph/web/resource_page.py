@@ -143,7 +143,7 @@ def render_resource(
         base=base,
         explicit_lang=explicit_lang,
         related=related,
-        as_of=as_of or date.today(),
+        as_of=as_of,
     )
     return render("resource.html", {**context, "view": view})
 

@@ -65,9 +65,6 @@ class ProtocolError(NatographError):
     def http_headers(self) -> dict[str, str]:
         return self.headers
 
-    def response(self) -> Response:
-        return errors.response(self)
-
 
 class ClientGone(Exception):
     """The client closed the connection before its request was complete: nobody to answer."""
