@@ -13,13 +13,14 @@ import sys
 from pathlib import Path
 
 import pycountry
-from rdflib import Graph, Literal, Namespace, URIRef
+from rdflib import Graph, Literal
 from rdflib.namespace import RDFS
+
+from natograph.namespaces import NGO, NGS
 
 ROOT = Path(__file__).resolve().parents[1]
 COUNTRIES = ROOT / "data" / "countries.ttl"
-NGO = Namespace("https://w3id.org/natograph/ontology/")
-SOURCE = URIRef("https://w3id.org/natograph/id/source/ISO-FR")
+SOURCE = NGS["ISO-FR"]
 
 
 def french_name(alpha3: str) -> str | None:

@@ -25,14 +25,14 @@ from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
-from rdflib import Graph, Literal, Namespace, URIRef
+from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF, RDFS, SKOS
+
+from natograph.namespaces import NG, NGC, NGO, NGS
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared" / "sources"
 SOURCES = ROOT / "data" / "sources.ttl"
-NGO = Namespace("https://w3id.org/natograph/ontology/")
-NGS = Namespace("https://w3id.org/natograph/id/source/")
 TEXTS = {"S000": "nato-partnerships-2014.txt", "S004": "fasola-retooling-partnerships-2024.txt"}
 TABLE_KEYS = {
     "Euro-Atlantic Partnership Council / Partnership for Peace (22)": ("EAPC-LISTS", "PFP-DATES")
@@ -164,8 +164,8 @@ def write(result: dict[URIRef, set[URIRef]], path: Path) -> None:
         if source in described:
             for resource in found:
                 g.add((source, NGO.names, resource))
-    g.bind("ng", Namespace("https://w3id.org/natograph/id/"))
-    g.bind("ngc", Namespace("https://w3id.org/natograph/id/country/"))
+    g.bind("ng", NG)
+    g.bind("ngc", NGC)
     path.write_text(header + "\n" + g.serialize(format="turtle"), encoding="utf-8")
 
 
