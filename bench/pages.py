@@ -30,7 +30,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from bench.client import Cell, cpu_mark, record_cpu
-from natograph.documents import FORMATS
+from natograph.publish.documents import FORMATS
 
 BROWSER_ACCEPT = (
     "text/html,application/xhtml+xml,application/xml;q=0.9,image/avif,image/webp,"

@@ -204,9 +204,9 @@ def _status_text(status: int) -> str:
 
 
 def http_section(cfg: Config, tmp: Path) -> HttpResults:
-    from natograph import pipeline
+    from natograph.build import pipeline
+    from natograph.query.text import competency_questions
     from natograph.settings import Settings
-    from natograph.sparql import competency_questions
 
     out = HttpResults()
     log("building the curated graph in-process (reference answers; inferred triples for rdflib)")

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from natograph.namespaces import PREFIXES
-from natograph.sparql import CompetencyQuestion, competency_questions, expand
+from natograph.query.text import CompetencyQuestion, competency_questions, expand
 
 XSD = "http://www.w3.org/2001/XMLSchema#"
 NGO = PREFIXES["ngo"]

@@ -15,11 +15,11 @@ import uvicorn
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
-from natograph import pipeline
-from natograph.pipeline import Build
-from natograph.results import rows
+from natograph.build import pipeline
+from natograph.build.pipeline import Build
+from natograph.query.render import rows
+from natograph.query.text import CompetencyQuestion
 from natograph.settings import Settings
-from natograph.sparql import CompetencyQuestion
 from natograph.store import OxigraphStore
 from natograph.web.app import create_app
 from natograph.web.http import server_config

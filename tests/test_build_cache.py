@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from natograph.cache import Cache
-from natograph.pipeline import build
+from natograph.build.cache import Cache
+from natograph.build.pipeline import build
 from natograph.settings import Settings
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from natograph import pipeline
+from natograph.build import pipeline
+from natograph.build.diagnostics import Problem
 from natograph.cli import app
-from natograph.diagnostics import Problem
 from natograph.settings import Settings
 
 HEADER = """@prefix ngo: <https://w3id.org/natograph/ontology/> .

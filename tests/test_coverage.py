@@ -10,9 +10,9 @@ from rdflib.namespace import DCTERMS
 from typer.testing import CliRunner
 
 from natograph.cli import app
-from natograph.coverage import HEADER, NOTE_HEADER, coverage
-from natograph.dataset import DCAT
 from natograph.namespaces import NGO
+from natograph.publish.coverage import HEADER, NOTE_HEADER, coverage
+from natograph.publish.void import DCAT
 from natograph.store import OxigraphStore, select
 
 XSD_DATE = URIRef("http://www.w3.org/2001/XMLSchema#date")

@@ -16,7 +16,7 @@ import pytest
 from fastapi.testclient import TestClient
 from rdflib import OWL, RDF, Graph, URIRef
 
-from natograph.documents import FORMATS
+from natograph.publish.documents import FORMATS
 from natograph.settings import Settings
 from natograph.store import OxigraphStore
 from natograph.web.app import create_app

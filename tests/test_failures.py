@@ -15,7 +15,8 @@ from pathlib import Path
 
 import pytest
 
-from natograph import cli, pipeline
+from natograph import cli
+from natograph.build import pipeline
 from test_serve import free_port, natograph, wait_until_up
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -1,4 +1,4 @@
-"""Tests for the canonical Turtle formatter (natograph.fmt).
+"""Tests for the canonical Turtle formatter (natograph.build.fmt).
 
 The snippets are embedded rather than read from ontology/, data/ or shapes/ so that the
 tests pin the formatter's behaviour, not the current state of the curated files.
@@ -14,7 +14,7 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.compare import isomorphic
 from rdflib.namespace import RDF
 
-from natograph.fmt import format_file, format_graph, format_text, needs_formatting
+from natograph.build.fmt import format_file, format_graph, format_text, needs_formatting
 
 HEADER = """\
 # natograph test fixture

@@ -22,9 +22,15 @@ from pathlib import Path
 import httpx
 import pytest
 
-from natograph.documents import BY_MEDIA_TYPE, FORMATS, MEDIA_TYPE_ALIASES, OFFERED, SERVED_PATHS
-from natograph.htaccess import POST_PATHS, PUBLISHED_TARGET, check_target, generate
-from natograph.negotiate import choose
+from natograph.publish.documents import (
+    BY_MEDIA_TYPE,
+    FORMATS,
+    MEDIA_TYPE_ALIASES,
+    OFFERED,
+    SERVED_PATHS,
+)
+from natograph.publish.htaccess import POST_PATHS, PUBLISHED_TARGET, check_target, generate
+from natograph.publish.negotiate import choose
 
 pytestmark = pytest.mark.apache
 

@@ -7,9 +7,9 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
-from natograph import i18n
-from natograph.i18n import LANGUAGES, MessageError, messages, negotiate_language, translator
 from natograph.store import OxigraphStore
+from natograph.web import i18n
+from natograph.web.i18n import LANGUAGES, MessageError, messages, negotiate_language, translator
 from natograph.web.iri_paths import BadPath, local_path
 
 

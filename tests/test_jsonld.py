@@ -18,8 +18,8 @@ from pyld import jsonld as pyld
 from rdflib import Graph
 from rdflib.compare import graph_diff, isomorphic
 
-from natograph.jsonld import CONTEXT_PATH, context, context_url, serialise
 from natograph.namespaces import GRAPH_DATA, GRAPH_ONTOLOGY, NGO, PREFIXES
+from natograph.publish.jsonld import CONTEXT_PATH, context, context_url, serialise
 from natograph.store import OxigraphStore
 
 BASE = "https://w3id.org/natograph/"

@@ -55,7 +55,7 @@ class Server:
             except OSError:
                 continue
             fields = dict(line.split(":", 1) for line in status.splitlines() if ":" in line)
-            if b"natograph.worker" in cmdline and fields.get("PPid", "").strip() == str(
+            if b"natograph.query.worker" in cmdline and fields.get("PPid", "").strip() == str(
                 self.process.pid
             ):
                 found[int(entry.name)] = int(fields.get("VmRSS", "0 kB").split()[0]) * 1024

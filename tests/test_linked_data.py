@@ -16,10 +16,10 @@ from fastapi.testclient import TestClient
 from rdflib import OWL, RDF, Graph, URIRef
 from typer.testing import CliRunner
 
-from natograph import ldcheck
 from natograph.cli import app
-from natograph.documents import BY_EXTENSION, FORMATS
 from natograph.namespaces import ONTOLOGY_IRI
+from natograph.publish import ldcheck
+from natograph.publish.documents import BY_EXTENSION, FORMATS
 from natograph.store import OxigraphStore
 
 BASE = "https://w3id.org/natograph/"

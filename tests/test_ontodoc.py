@@ -16,12 +16,12 @@ import pytest
 from rdflib import Graph
 
 from natograph import ontodoc
+from natograph.build.parse import from_rdflib
+from natograph.build.pipeline import Build
 from natograph.namespaces import GRAPH_ONTOLOGY, NGO
 from natograph.ontodoc import OntologyDoc, build, build_from_store, ontology_page, render
 from natograph.ontodoc.model import sort_key
-from natograph.parse import from_rdflib
-from natograph.pipeline import Build
-from natograph.results import rows
+from natograph.query.render import rows
 from natograph.store import OxigraphStore
 from natograph.web.pages import page_context
 

@@ -19,12 +19,12 @@ from urllib.parse import parse_qs, urlsplit
 import pyoxigraph as ox
 import pytest
 
-from natograph.describe import describe
-from natograph.i18n import translator
 from natograph.namespaces import BASE, PREFIXES
-from natograph.results import rows
-from natograph.sparql import competency_questions
+from natograph.publish.describe import describe
+from natograph.query.render import rows
+from natograph.query.text import competency_questions
 from natograph.store import OxigraphStore
+from natograph.web.i18n import translator
 from natograph.web.landing import landing_data, render_landing
 from natograph.web.not_found import known_resources, render_not_found, suggest
 from natograph.web.pages import page_context

@@ -16,8 +16,8 @@ from typing import TypeVar
 import pyoxigraph as ox
 import pytest
 
-from natograph.results import rows as result_rows
-from natograph.sparql import CompetencyQuestion, competency_questions, guard
+from natograph.query.render import rows as result_rows
+from natograph.query.text import CompetencyQuestion, competency_questions, guard
 from natograph.store import OxigraphStore
 
 ROOT = Path(__file__).resolve().parents[1]

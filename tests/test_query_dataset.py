@@ -15,7 +15,7 @@ from typer.testing import CliRunner
 
 from natograph.cli import app
 from natograph.namespaces import GRAPH_DATA, GRAPH_INFERRED, GRAPH_ONTOLOGY, GRAPH_SHAPES
-from natograph.results import rows
+from natograph.query.render import rows
 from natograph.store import OxigraphStore
 
 COUNT = "SELECT (COUNT(*) AS ?n) {query_dataset} WHERE {{ {pattern} }}"

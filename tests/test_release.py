@@ -21,10 +21,11 @@ from rdflib import RDF, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, OWL
 from typer.testing import CliRunner
 
-from natograph import __version__, release
+from natograph import __version__
 from natograph.cli import app as cli
-from natograph.dataset import DCAT, IANA, SPDX, VOID
 from natograph.namespaces import BASE, GRAPH_DATA, GRAPH_INFERRED, GRAPH_ONTOLOGY, GRAPH_SHAPES
+from natograph.publish import release
+from natograph.publish.void import DCAT, IANA, SPDX, VOID
 from natograph.settings import Settings
 from natograph.store import OxigraphStore
 from natograph.web import downloads

@@ -23,9 +23,9 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 from listener import Listener
-from natograph.executor import Job, execute
-from natograph.pipeline import Build
-from natograph.pool import QueryPool
+from natograph.build.pipeline import Build
+from natograph.query.executor import Job, execute
+from natograph.query.pool import QueryPool
 from natograph.settings import Settings
 from natograph.store import OxigraphStore
 from natograph.web.app import create_app
@@ -183,7 +183,7 @@ def query_pool(served: ServedGraph) -> QueryPool:
 
 
 def worker_pids(pool: QueryPool) -> set[int]:
-    """PIDs of this pool's `python -m natograph.worker` processes (children of this process)."""
+    """PIDs of this pool's `python -m natograph.query.worker` processes (this one's children)."""
     marker = str(pool.source.dump or pool.source.store)
     pids = set()
     for child in psutil.Process(os.getpid()).children(recursive=True):
@@ -191,7 +191,7 @@ def worker_pids(pool: QueryPool) -> set[int]:
             cmdline = child.cmdline()
         except psutil.Error:  # ended while we looked
             continue
-        if "natograph.worker" in cmdline and marker in cmdline:
+        if "natograph.query.worker" in cmdline and marker in cmdline:
             pids.add(child.pid)
     return pids
 
@@ -488,7 +488,7 @@ def test_an_isolated_worker_cannot_connect_even_when_the_text_check_is_fooled(
     if True:
         script = (
             "import pyoxigraph as ox\n"
-            "from natograph.isolation import drop_network\n"
+            "from natograph.query.isolation import drop_network\n"
             "assert drop_network()\n"
             f"q = 'SELECT * {{ SERVICE <http://127.0.0.1:{listener.port}/s> {{ ?s ?p ?o }} }}'\n"
             "try:\n    list(ox.Store().query(q))\nexcept OSError as e:\n    print('refused', e)\n"

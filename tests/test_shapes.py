@@ -17,8 +17,8 @@ from pyshacl import validate
 from rdflib import RDF, Graph, URIRef
 from rdflib.namespace import SH, SKOS
 
-from natograph import pipeline
-from natograph.diagnostics import Problem, Severity
+from natograph.build import pipeline
+from natograph.build.diagnostics import Problem, Severity
 from natograph.namespaces import NGO, NGSH
 from natograph.settings import Settings
 

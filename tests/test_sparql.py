@@ -11,8 +11,8 @@ import pytest
 from typer.testing import CliRunner
 
 from natograph.cli import app
-from natograph.results import rows
-from natograph.sparql import CompetencyQuestion, QueryRejected, guard, resolve, typed_value
+from natograph.query.render import rows
+from natograph.query.text import CompetencyQuestion, QueryRejected, guard, resolve, typed_value
 from natograph.store import OxigraphStore
 
 

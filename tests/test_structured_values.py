@@ -3,7 +3,7 @@ resource, and the types queries rely on."""
 
 from __future__ import annotations
 
-from natograph.results import rows
+from natograph.query.render import rows
 from natograph.store import OxigraphStore
 
 

@@ -8,9 +8,9 @@ import pyoxigraph as ox
 import pytest
 from rdflib import Graph, URIRef
 
+from natograph.build.temporal import MONTHS, TIME, window_end, windows
 from natograph.namespaces import NGO
 from natograph.store import OxigraphStore
-from natograph.temporal import MONTHS, TIME, window_end, windows
 
 DAY = None
 MONTH, YEAR, DECADE = (URIRef(TIME + u) for u in ("unitMonth", "unitYear", "unitDecade"))
@@ -87,7 +87,7 @@ def test_windows_of_a_year_start_an_attestation_and_a_meeting() -> None:
 
 def test_a_window_answers_in_three_values() -> None:
     """Russia's Permanent Joint Council seat: "1997", ended 28 May 2002 (README's example)."""
-    from natograph.temporal import Window
+    from natograph.build.temporal import Window
 
     seat = Window(date(1997, 1, 1), date(1998, 1, 1), date(2002, 5, 28), date(2002, 5, 28))
     assert seat.on(date(1996, 12, 31)) == "inactive"
@@ -99,8 +99,8 @@ def test_a_window_answers_in_three_values() -> None:
 
 
 def test_an_engagement_is_suspended_or_uncertain_by_its_suspensions_windows() -> None:
-    from natograph.describe import Engagement, Suspension
-    from natograph.temporal import Window
+    from natograph.build.temporal import Window
+    from natograph.publish.describe import Engagement, Suspension
 
     spring = Suspension(
         "urn:s",

@@ -14,8 +14,8 @@ import pytest
 from fastapi.testclient import TestClient
 
 from natograph.namespaces import PREFIXES
-from natograph.results import rows
-from natograph.sparql import CompetencyQuestion, Parameter, competency_questions, guard
+from natograph.query.render import rows
+from natograph.query.text import CompetencyQuestion, Parameter, competency_questions, guard
 from natograph.store import OxigraphStore
 from natograph.web import pages, ui
 from natograph.web.pages import static_url

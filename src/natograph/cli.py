@@ -10,18 +10,18 @@ from typing import Annotated
 
 import typer
 
-from natograph import pipeline
-from natograph.diagnostics import CheckFailed
-from natograph.documents import FORMATS as DOCUMENT_FORMATS
-from natograph.results import FORMATS, render
-from natograph.settings import Settings
-from natograph.sparql import (
+from natograph.build import pipeline
+from natograph.build.diagnostics import CheckFailed
+from natograph.publish.documents import FORMATS as DOCUMENT_FORMATS
+from natograph.query.render import FORMATS, render
+from natograph.query.text import (
     QueryRejected,
     competency_questions,
     guard,
     resolve,
     syntax_message,
 )
+from natograph.settings import Settings
 from natograph.store import GraphStore
 
 app = typer.Typer(
@@ -215,7 +215,7 @@ def build(
 ) -> None:
     """Build the graph (refusing invalid data), then write the release files: dumps, ontology,
     shapes, VoID/DCAT description, checksums."""
-    from natograph import release
+    from natograph.publish import release
 
     settings = _settings(root, hermit=hermit)
     try:
@@ -260,7 +260,7 @@ def fmt(
     shapes/ is left alone by default: it is hand-structured code whose section comments a
     graph-based formatter cannot keep.
     """
-    from natograph import fmt as formatter
+    from natograph.build import fmt as formatter
 
     settings = _settings(root)
     targets = paths or [
@@ -301,7 +301,7 @@ def htaccess(
     The rules redirect to `target` (default: the one the committed w3id/natograph/.htaccess is
     generated for) with the server's own URL scheme and content negotiation.
     """
-    from natograph.htaccess import PUBLISHED_TARGET, generate
+    from natograph.publish.htaccess import PUBLISHED_TARGET, generate
 
     try:
         text = generate(target if target is not None else PUBLISHED_TARGET)
@@ -329,7 +329,7 @@ def ldcheck(
     with the right media type, RDF about the IRI, HTML that renders."""
     import httpx
 
-    from natograph import ldcheck as checker
+    from natograph.publish import ldcheck as checker
 
     server = url if url.endswith("/") else url + "/"
     chosen = {f".{name.strip().lstrip('.')}" for name in formats.split(",") if name.strip()}
@@ -357,7 +357,7 @@ def _coverage_note(store: GraphStore, text: str, substitutions: Mapping[str, obj
 
     import pyoxigraph as ox
 
-    from natograph.coverage import coverage
+    from natograph.publish.coverage import coverage
 
     covered = coverage(store)
     if covered is None:

@@ -86,7 +86,7 @@ class Settings(BaseSettings):
         """The per-worker memory cap in effect (the setting, or the default it describes)."""
         if self.query_memory_mb is not None:
             return self.query_memory_mb
-        from natograph.pool import default_memory_mb
+        from natograph.query.pool import default_memory_mb
 
         return default_memory_mb(self.workers * (self.query_workers + self.lane_workers))
 

@@ -14,9 +14,9 @@ from typing import Protocol
 
 import pyoxigraph as ox
 
-from natograph import query_dataset
 from natograph.errors import NatographError
 from natograph.namespaces import PREFIXES
+from natograph.query import dataset as query_dataset
 
 QueryResult = ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples
 
@@ -36,7 +36,7 @@ class GraphStore(Protocol):
         default_graphs: Sequence[str] | None = None,
         named_graphs: Sequence[str] | None = None,
     ) -> QueryResult:
-        """Run a read-only query over the dataset natograph.query_dataset.choose gives: the
+        """Run a read-only query over the dataset natograph.query.dataset.choose gives: the
         union of the graphs (less the inferred one if asked), unless the query's FROM or the
         given graphs say otherwise."""
 

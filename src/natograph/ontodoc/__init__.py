@@ -21,10 +21,10 @@ from typing import Any
 
 import pyoxigraph as ox
 
+from natograph.build.parse import to_rdflib
 from natograph.namespaces import BASE, GRAPH_ONTOLOGY
 from natograph.ontodoc.builder import build
 from natograph.ontodoc.model import OntologyDoc
-from natograph.parse import to_rdflib
 from natograph.store import GraphStore
 from natograph.web.pages import render as render_template
 

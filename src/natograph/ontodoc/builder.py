@@ -16,7 +16,6 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import DC, DCTERMS, FOAF, OWL, RDF, RDFS, SKOS, XSD
 from rdflib.term import Node
 
-from natograph.documents import path_for_iri
 from natograph.namespaces import BASE, NGO, PREFIXES, SCHEMA, VANN, curie
 from natograph.ontodoc.manchester import ExpressionWriter, joined
 from natograph.ontodoc.model import (
@@ -33,6 +32,7 @@ from natograph.ontodoc.model import (
     Value,
     Vocabulary,
 )
+from natograph.publish.documents import path_for_iri
 
 BUILT_IN = (str(RDF), str(RDFS), str(OWL), str(XSD))
 """Namespaces of the modelling language itself, not vocabularies the ontology reuses."""

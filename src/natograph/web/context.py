@@ -14,7 +14,7 @@ from typing import Any
 
 from fastapi import APIRouter, Request, Response
 
-from natograph.jsonld import CONTEXT_PATH, context, to_bytes
+from natograph.publish.jsonld import CONTEXT_PATH, context, to_bytes
 from natograph.store import GraphStore
 from natograph.web.conditional import none_match
 from natograph.web.served import ServedGraph

@@ -5,8 +5,8 @@ from __future__ import annotations
 from rdflib import RDF, BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, XSD
 
-from natograph.dataset import FORMATS, VOID
-from natograph.results_io import GRAPH_TYPES, SELECT_TYPES
+from natograph.publish.void import FORMATS, VOID
+from natograph.query.formats import GRAPH_TYPES, SELECT_TYPES
 from natograph.web.served import ServedGraph
 
 SD = Namespace("http://www.w3.org/ns/sparql-service-description#")

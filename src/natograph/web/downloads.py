@@ -24,15 +24,15 @@ from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse
 from markupsafe import escape
 from rdflib import Graph
 
-from natograph.dataset import dataset_description
 from natograph.errors import NatographError
-from natograph.release import (
+from natograph.publish.release import (
     CHECKSUMS,
     ReleaseFile,
     fingerprint,
     read_release,
     write_release,
 )
+from natograph.publish.void import dataset_description
 from natograph.settings import Settings
 from natograph.web.conditional import none_match
 from natograph.web.description import void_description

@@ -13,8 +13,8 @@ from typing import Any
 
 import pyoxigraph as ox
 
-from natograph.coverage import Coverage
 from natograph.namespaces import NGO, PREFIXES
+from natograph.publish.coverage import Coverage
 from natograph.store import GraphStore, select
 from natograph.web.pages import render
 from natograph.web.terms import DateText, Labels, Ref, Terms
@@ -71,7 +71,7 @@ class LandingData:
     labels: Labels
     acronyms: Labels
     knowledge_ends: str | None = None
-    """The date of the newest source (YYYY-MM-DD), see natograph.coverage."""
+    """The date of the newest source (YYYY-MM-DD), see natograph.publish.coverage."""
 
 
 @dataclass(frozen=True)
@@ -84,7 +84,7 @@ class DatedView:
 
 def landing_data(store: GraphStore, base: str, covered: Coverage | None = None) -> LandingData:
     """Everything the landing page shows, asked once per app; `covered` is the graph's coverage
-    (natograph.coverage), computed once for the app."""
+    (natograph.publish.coverage), computed once for the app."""
     graphs = {
         row[0].value: int(row[1].value)
         for row in _select(

@@ -15,10 +15,10 @@ from typing import Any
 import pyoxigraph as ox
 from fastapi import APIRouter
 
-from natograph import jsonld
-from natograph.describe import Description
-from natograph.documents import FORMATS, split_document
 from natograph.ontodoc import ontology_page
+from natograph.publish import jsonld
+from natograph.publish.describe import Description
+from natograph.publish.documents import FORMATS, split_document
 from natograph.settings import Settings
 from natograph.web.context import published_context
 from natograph.web.downloads import ServedRelease

@@ -17,7 +17,7 @@ from urllib.parse import urlencode
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup
 
-from natograph.i18n import LANGUAGE_NAMES, LANGUAGES, translator
+from natograph.web.i18n import LANGUAGE_NAMES, LANGUAGES, translator
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 STATIC = Path(__file__).resolve().parents[1] / "static"

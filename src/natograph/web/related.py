@@ -17,8 +17,8 @@ from urllib.parse import urlencode
 
 import pyoxigraph as ox
 
-from natograph.describe import curie
-from natograph.sparql import CompetencyQuestion, expand
+from natograph.publish.describe import curie
+from natograph.query.text import CompetencyQuestion, expand
 from natograph.store import GraphStore, select
 from natograph.web.terms import Text
 from natograph.web.ui import with_defaults

@@ -1,6 +1,6 @@
 """Which resource a local path names, and what its documents contain.
 
-Most IRIs are things in the graph, described by natograph.describe. A few are special: the
+Most IRIs are things in the graph, described by natograph.publish.describe. A few are special: the
 namespace root (the landing page), the dataset (its VoID/DCAT description), the ontology (whose
 data document is the whole ontology, so that Protégé or owlready2 can open it by IRI, including by
 its version IRI) and the named graphs (described by their size and dump).
@@ -17,10 +17,10 @@ import pyoxigraph as ox
 from rdflib import RDF, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, RDFS, XSD
 
-from natograph.dataset import VOID
-from natograph.describe import Description, describe
+from natograph.build.parse import from_rdflib
 from natograph.namespaces import GRAPH_DATA, GRAPH_ONTOLOGY, ONTOLOGY_IRI, PREFIXES
-from natograph.parse import from_rdflib
+from natograph.publish.describe import Description, describe
+from natograph.publish.void import VOID
 from natograph.store import select
 from natograph.web.description import SD
 from natograph.web.served import ServedGraph

@@ -1,4 +1,4 @@
-"""The HTML page about one resource, built from its description (natograph.describe).
+"""The HTML page about one resource, built from its description (natograph.publish.describe).
 
 The page is meant to be read by someone who does not know RDF, so what the description says is
 regrouped for reading: the header says what the thing is; its own properties come named by label,
@@ -18,8 +18,8 @@ from typing import Any
 
 import pyoxigraph as ox
 
-from natograph.describe import RDF_TYPE, Claim, Description, Engagement, Term, curie
 from natograph.namespaces import NGO, PREFIXES
+from natograph.publish.describe import RDF_TYPE, Claim, Description, Engagement, Term, curie
 from natograph.web.pages import render
 from natograph.web.related import (
     QueryLink,
@@ -133,8 +133,9 @@ def render_resource(
     `context` is pages.page_context(document path, lang, iri=, alternates=, jsonld=);
     `explicit_lang` keeps `?lang=` on local links; `related` comes from
     related.related_questions(store, served.examples), computed once per app; `as_of` is the
-    day the engagements' states are given for: the newest source's date (natograph.coverage),
-    since the graph cannot speak for any later day, and a fixed day keeps cached pages true.
+    day the engagements' states are given for: the newest source's date
+    (natograph.publish.coverage), since the graph cannot speak for any later day, and a fixed
+    day keeps cached pages true.
     """
     view = resource_view(
         description,

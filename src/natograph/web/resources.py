@@ -2,7 +2,7 @@
 
 Follows "Cool URIs for the Semantic Web" (W3C Note, 2008), 303 pattern: a request for a thing's
 IRI is answered 303 See Other to a document about it, chosen by content negotiation, whose URL is
-the thing's path plus an extension (natograph.documents). Documents answer 200 with
+the thing's path plus an extension (natograph.publish.documents). Documents answer 200 with
 `Link: rel="alternate"` headers naming the other formats, `Vary`, an ETag and CORS (middleware).
 
 The router maps its own paths onto the base IRI (Settings.base_iri), so a server on localhost
@@ -21,9 +21,8 @@ import pyoxigraph as ox
 from fastapi import APIRouter, Request, Response
 from starlette.concurrency import run_in_threadpool
 
-from natograph import results_io
-from natograph.describe import Description
-from natograph.documents import (
+from natograph.publish.describe import Description
+from natograph.publish.documents import (
     BY_EXTENSION,
     BY_MEDIA_TYPE,
     FORMATS,
@@ -33,9 +32,10 @@ from natograph.documents import (
     DocumentFormat,
     split_document,
 )
-from natograph.i18n import LANGUAGES, negotiate_language
-from natograph.negotiate import choose, weighted
+from natograph.publish.negotiate import choose, weighted
+from natograph.query import formats
 from natograph.web.conditional import none_match
+from natograph.web.i18n import LANGUAGES, negotiate_language
 from natograph.web.iri_paths import BadPath, local_path
 from natograph.web.lru import SizedLRU
 from natograph.web.rdf import content_type
@@ -254,4 +254,4 @@ def _rdf(
     triples = resolver.triples(resource, description, options.inferred)
     if fmt.extension == ".jsonld":
         return resolver.jsonld(triples, context_url)
-    return results_io.triples(triples, fmt.media_type)
+    return formats.triples(triples, fmt.media_type)

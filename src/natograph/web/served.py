@@ -19,14 +19,14 @@ from typing import Protocol
 
 import pyoxigraph as ox
 
-from natograph import pipeline
-from natograph.cache import content_key
-from natograph.coverage import Coverage, coverage
-from natograph.executor import Job, Outcome, StoreSource
-from natograph.pipeline import Build
-from natograph.pool import QueryPool
+from natograph.build import pipeline
+from natograph.build.cache import content_key
+from natograph.build.pipeline import Build
+from natograph.publish.coverage import Coverage, coverage
+from natograph.query.executor import Job, Outcome, StoreSource
+from natograph.query.pool import QueryPool
+from natograph.query.text import CompetencyQuestion, competency_questions
 from natograph.settings import Settings
-from natograph.sparql import CompetencyQuestion, competency_questions
 from natograph.store import OxigraphStore
 
 T = typing.TypeVar("T")

@@ -24,17 +24,18 @@ from fastapi import APIRouter, Request, Response
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import ClientDisconnect
 
-from natograph import coverage, query_dataset
 from natograph.errors import NatographError
-from natograph.executor import (
+from natograph.namespaces import PREFIXES
+from natograph.publish import coverage
+from natograph.publish.negotiate import choose
+from natograph.query import dataset as query_dataset
+from natograph.query.executor import (
     Job,
     Outcome,
 )
-from natograph.namespaces import PREFIXES
-from natograph.negotiate import choose
-from natograph.results_io import FORMAT_NAMES, GRAPH_FORMAT_NAMES, GRAPH_TYPES, SELECT_TYPES
+from natograph.query.formats import FORMAT_NAMES, GRAPH_FORMAT_NAMES, GRAPH_TYPES, SELECT_TYPES
+from natograph.query.text import QueryRejected, guard, query_form
 from natograph.settings import Settings
-from natograph.sparql import QueryRejected, guard, query_form
 from natograph.web import errors
 from natograph.web.conditional import none_match
 from natograph.web.description import service_description
@@ -298,7 +299,7 @@ def _negotiate(request: Request, form: str, params: tuple[tuple[str, str], ...])
 
 
 def _dataset(parsed: QueryRequest, served: ServedGraph) -> query_dataset.QueryDataset:
-    """The request's dataset, by the one rule natograph.query_dataset states."""
+    """The request's dataset, by the one rule natograph.query.dataset states."""
     inferred = [v.lower() for n, v in parsed.params if n == "inferred"]
     return query_dataset.choose(
         parsed.query,

@@ -19,9 +19,9 @@ from typing import ClassVar
 
 import pyoxigraph as ox
 
-from natograph.describe import LABELS, RDFS_LABEL, curie
-from natograph.documents import path_for_iri
 from natograph.namespaces import NGO, PREFIXES
+from natograph.publish.describe import LABELS, RDFS_LABEL, curie
+from natograph.publish.documents import path_for_iri
 
 XSD = PREFIXES["xsd"]
 TIME = PREFIXES["time"]

@@ -18,8 +18,7 @@ from fastapi.responses import FileResponse, HTMLResponse
 
 from natograph import __version__
 from natograph.namespaces import PREFIXES
-from natograph.settings import Settings
-from natograph.sparql import (
+from natograph.query.text import (
     SKIPPED,
     CompetencyQuestion,
     Parameter,
@@ -27,6 +26,7 @@ from natograph.sparql import (
     expand,
     typed_value,
 )
+from natograph.settings import Settings
 from natograph.web.pages import STATIC, environment, static_url
 from natograph.web.served import ServedGraph
 

@@ -18,7 +18,6 @@ from rdflib import RDF, BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, FOAF, OWL, XSD
 
 from natograph import __version__
-from natograph.coverage import coverage
 from natograph.namespaces import (
     GRAPH_DATA,
     GRAPH_INFERRED,
@@ -27,10 +26,11 @@ from natograph.namespaces import (
     NGO,
     PREFIXES,
 )
+from natograph.publish.coverage import coverage
 from natograph.store import OxigraphStore, select
 
 if TYPE_CHECKING:
-    from natograph.release import ReleaseFile
+    from natograph.publish.release import ReleaseFile
 
 VOID = Namespace("http://rdfs.org/ns/void#")
 DCAT = Namespace("http://www.w3.org/ns/dcat#")
@@ -155,7 +155,7 @@ def dataset_description(
 
 
 def _temporal(g: Graph, dataset: URIRef, store: OxigraphStore) -> None:
-    """The period the graph covers, ending with its newest source (see natograph.coverage)."""
+    """The period the graph covers, ending with its newest source (natograph.publish.coverage)."""
     covered = coverage(store)
     if covered is None:
         return

@@ -15,10 +15,10 @@ from rdflib import OWL, RDF, RDFS, Graph, URIRef
 from rdflib.collection import Collection
 from rdflib.term import Node
 
-from natograph.diagnostics import Problem, Severity
+from natograph.build.diagnostics import Problem, Severity
 from natograph.namespaces import NGO
-from natograph.parse import ParsedFile, to_rdflib
-from natograph.validate import qname
+from natograph.build.parse import ParsedFile, to_rdflib
+from natograph.build.validate import qname
 
 
 def conflicting_types(files: Iterable[ParsedFile], ontology: Graph) -> list[Problem]:

@@ -14,11 +14,11 @@ from pathlib import Path
 
 from rdflib import Graph
 
-from natograph import definitions, reason, temporal, validate
-from natograph.cache import Cache, content_key
-from natograph.diagnostics import CheckFailed, Problem, Report
+from natograph.build import definitions, reason, temporal, validate
+from natograph.build.cache import Cache, content_key
+from natograph.build.diagnostics import CheckFailed, Problem, Report
 from natograph.namespaces import GRAPH_DATA, GRAPH_INFERRED, GRAPH_ONTOLOGY, GRAPH_SHAPES
-from natograph.parse import ParsedFile, from_rdflib, parse_turtle, to_rdflib
+from natograph.build.parse import ParsedFile, from_rdflib, parse_turtle, to_rdflib
 from natograph.settings import Settings
 from natograph.store import GraphStore, OxigraphStore
 
@@ -115,7 +115,7 @@ def _check(result: Build, settings: Settings, *, shacl_check: bool) -> None:
         key = content_key("owlrl", inputs)
         result.inferred, problems = reason.materialise_cached(asserted, cache, key)
         report.extend(_located(problems, result))
-        # Precision windows (natograph.temporal): derived facts, kept with the entailments.
+        # Precision windows (natograph.build.temporal): derived facts, kept with the entailments.
         result.inferred += temporal.windows(asserted)
         stats["triples_inferred"] = len(result.inferred)
         stats["seconds_owlrl"] = round(time.perf_counter() - t, 3)

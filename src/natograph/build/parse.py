@@ -17,7 +17,7 @@ import pyoxigraph as ox
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.term import Node
 
-from natograph.diagnostics import Problem, relpath
+from natograph.build.diagnostics import Problem, relpath
 from natograph.namespaces import PREFIXES
 
 _POSITION = re.compile(

@@ -22,8 +22,8 @@ from urllib.parse import urlencode, urljoin
 
 import pyoxigraph as ox
 
-from natograph.documents import FORMATS, DocumentFormat, split_document
-from natograph.jsonld import PYLD_LOCK
+from natograph.publish.documents import FORMATS, DocumentFormat, split_document
+from natograph.publish.jsonld import PYLD_LOCK
 from natograph.store import GraphStore, select
 
 _RDF_FORMATS = {

@@ -13,7 +13,7 @@ from dataclasses import asdict, dataclass, field
 from enum import StrEnum
 from pathlib import Path
 
-from natograph.cache import Cache
+from natograph.build.cache import Cache
 from natograph.errors import NatographError
 
 
@@ -144,7 +144,7 @@ def relpath(path: Path, root: Path | None = None) -> str:
 
 
 def problems_to_json(problems: list[Problem]) -> bytes:
-    """Problems as bytes for the build cache (natograph.cache), read back by problems_from_json."""
+    """Problems as bytes for the build cache (natograph.build.cache), read back by problems_from_json."""
     return json.dumps([asdict(p) for p in problems]).encode("utf-8")
 
 

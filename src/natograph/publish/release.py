@@ -20,8 +20,7 @@ from pathlib import Path
 import pyoxigraph as ox
 from rdflib import Graph
 
-from natograph import jsonld
-from natograph.dataset import DESCRIPTION_PREFIXES, dataset_description
+from natograph.build.parse import from_rdflib
 from natograph.namespaces import (
     GRAPH_DATA,
     GRAPH_INFERRED,
@@ -29,7 +28,8 @@ from natograph.namespaces import (
     GRAPH_SHAPES,
     PREFIXES,
 )
-from natograph.parse import from_rdflib
+from natograph.publish import jsonld
+from natograph.publish.void import DESCRIPTION_PREFIXES, dataset_description
 from natograph.store import OxigraphStore, select
 
 CHECKSUMS = "SHA256SUMS"
@@ -156,7 +156,7 @@ def fingerprint() -> str:
     """What the bytes of a release depend on besides the graph: the code that writes them and the
     libraries it calls. A release kept from an earlier run is reused only under the same one."""
     digest = hashlib.sha256()
-    for module in ("release.py", "dataset.py", "jsonld.py"):
+    for module in ("release.py", "void.py", "jsonld.py"):
         digest.update(Path(__file__).with_name(module).read_bytes())
     for library in ("pyoxigraph", "PyLD", "rdflib"):
         digest.update(f"{library}={importlib.metadata.version(library)};".encode())

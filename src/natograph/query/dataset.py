@@ -16,7 +16,7 @@ from typing import Any
 import pyoxigraph as ox
 
 from natograph.namespaces import GRAPH_INFERRED
-from natograph.sparql import names_graphs
+from natograph.query.text import names_graphs
 
 
 @dataclass(frozen=True)

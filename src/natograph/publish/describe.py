@@ -27,9 +27,9 @@ from datetime import date
 import pyoxigraph as ox
 
 from natograph import namespaces
+from natograph.build.temporal import Window
 from natograph.namespaces import GRAPH_INFERRED, NGO
 from natograph.store import GraphStore, select
-from natograph.temporal import Window
 
 Term = ox.NamedNode | ox.BlankNode | ox.Literal
 
@@ -87,7 +87,8 @@ class Engagement:
     confidence: str | None
     suspensions: tuple[Suspension, ...]
     window: Window = field(default_factory=Window)
-    """Its inferred window dates (natograph.temporal): active, uncertain or inactive on a day."""
+    """Its inferred window dates (natograph.build.temporal): active, uncertain or inactive on
+    a day."""
 
     def state_on(self, day: date) -> str:
         """ "active", "uncertain", "inactive" or "suspended" on `day`, suspensions counted as in

@@ -38,7 +38,7 @@ from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from pathlib import Path
 
-from natograph.executor import (
+from natograph.query.executor import (
     OUT_OF_MEMORY,
     Busy,
     ClientLimit,
@@ -118,7 +118,7 @@ class QueryPool:
         # One line ("memory allocation of N bytes failed") when the cap is hit, not a backtrace.
         env = {**os.environ, "RUST_BACKTRACE": "0"}
         process = subprocess.Popen(
-            [sys.executable, "-m", "natograph.worker", *arg],
+            [sys.executable, "-m", "natograph.query.worker", *arg],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             close_fds=True,

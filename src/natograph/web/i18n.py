@@ -14,12 +14,12 @@ from functools import cache
 from pathlib import Path
 
 from natograph.errors import NatographError
-from natograph.negotiate import weighted
+from natograph.publish.negotiate import weighted
 
 LANGUAGES = ("en", "fr")
 """The page languages, the first being the default."""
 LANGUAGE_NAMES = {"en": "English", "fr": "Français"}
-MESSAGES_DIR = Path(__file__).resolve().parent / "web" / "messages"
+MESSAGES_DIR = Path(__file__).resolve().parent / "messages"
 
 
 class MessageError(NatographError, ValueError):

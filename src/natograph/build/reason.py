@@ -18,8 +18,8 @@ import owlrl
 from rdflib import OWL, RDF, RDFS, XSD, BNode, Graph, Literal, URIRef
 from rdflib.term import Node
 
-from natograph.cache import Cache
-from natograph.diagnostics import Problem, cached_problems, problems_from_json, problems_to_json
+from natograph.build.cache import Cache
+from natograph.build.diagnostics import Problem, cached_problems, problems_from_json, problems_to_json
 
 _ERR = URIRef("http://www.daml.org/2002/03/agents/agent-ont#error")
 _TRIVIAL_TYPES = {OWL.Thing, RDFS.Resource, RDFS.Class, OWL.Class, RDF.Property}
@@ -78,7 +78,7 @@ def consistency(
     with tempfile.TemporaryDirectory(prefix="natograph-hermit-") as tmp:
         path = Path(tmp) / "graph.nt"
         _for_hermit(asserted).serialize(path, format="nt", encoding="utf-8")
-        cmd = [sys.executable, "-m", "natograph.hermit", str(path), java]
+        cmd = [sys.executable, "-m", "natograph.build.hermit", str(path), java]
         try:
             done = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout)
         except subprocess.TimeoutExpired:

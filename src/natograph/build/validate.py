@@ -13,8 +13,8 @@ from rdflib import RDF, Graph, Literal, URIRef
 from rdflib.namespace import SH
 from rdflib.term import Node
 
-from natograph.cache import Cache
-from natograph.diagnostics import Problem, Severity, cached_problems
+from natograph.build.cache import Cache
+from natograph.build.diagnostics import Problem, Severity, cached_problems
 from natograph.namespaces import curie
 
 Locator = Callable[[str, str | None], tuple[str | None, int | None]]

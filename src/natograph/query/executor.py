@@ -3,7 +3,7 @@
 Oxigraph cannot cancel a running query, so a limit that really frees resources must end the
 process running it. Each worker process holds its own read-only copy of the store (loaded from an
 N-Quads dump, or opening the on-disk store read-only), caps its own address space, and answers one
-job at a time over a pipe; natograph.pool runs the workers, kills one whose job overruns and
+job at a time over a pipe; natograph.query.pool runs the workers, kills one whose job overruns and
 starts a fresh one.
 """
 
@@ -21,10 +21,11 @@ from typing import Any, TypeVar
 
 import pyoxigraph as ox
 
-from natograph import query_dataset, results_io
 from natograph.errors import NatographError
-from natograph.isolation import drop_network
-from natograph.sparql import QueryRejected, guard, syntax_message
+from natograph.query import dataset as query_dataset
+from natograph.query import formats
+from natograph.query.isolation import drop_network
+from natograph.query.text import QueryRejected, guard, syntax_message
 
 T = TypeVar("T")
 
@@ -38,7 +39,7 @@ class Job:
     """SELECT, ASK, CONSTRUCT or DESCRIBE (decides how results are written)."""
     media_type: str
     dataset: query_dataset.QueryDataset | None = None
-    """The graphs it sees (natograph.query_dataset.choose); None: chosen from the query alone."""
+    """The graphs it sees (natograph.query.dataset.choose); None: chosen from the query alone."""
     max_rows: int = 100_000
     prefixes: dict[str, str] = field(default_factory=dict)
     base_iri: str | None = None
@@ -143,7 +144,7 @@ class StoreSource:
 
 def worker_main(argv: list[str]) -> None:
     """Entry point of a worker process:
-    `python -m natograph.worker (--dump F | --store D) [--isolate] [--memory-mb N]`.
+    `python -m natograph.query.worker (--dump F | --store D) [--isolate] [--memory-mb N]`.
 
     Jobs arrive on stdin and outcomes leave on stdout as multiprocessing Connection frames;
     anything the worker prints goes to stderr so it cannot corrupt the channel.
@@ -252,20 +253,20 @@ def _dataset(job: Job) -> dict[str, Any]:
 def _serialise(result: object, job: Job) -> tuple[bytes, int, bool]:
     _check_form(result, job)
     if isinstance(result, ox.QueryBoolean):
-        kind = results_io.SELECT_TYPES[job.media_type]
-        return results_io.boolean(bool(result), kind), 1, False
+        kind = formats.SELECT_TYPES[job.media_type]
+        return formats.boolean(bool(result), kind), 1, False
     if isinstance(result, ox.QuerySolutions):
         names = [v.value for v in result.variables]
         rows, note = _bounded(_take(([s[n] for n in names] for s in result), job.max_rows), job)
-        kind = results_io.SELECT_TYPES[job.media_type]
-        return results_io.solutions(names, rows, kind, note), len(rows), note is not None
+        kind = formats.SELECT_TYPES[job.media_type]
+        return formats.solutions(names, rows, kind, note), len(rows), note is not None
     assert isinstance(result, ox.QueryTriples)
     triples, note = _bounded(_take(iter(result), job.max_rows), job)
-    body = results_io.triples(triples, job.media_type, note=note)
+    body = formats.triples(triples, job.media_type, note=note)
     return body, len(triples), note is not None
 
 
-def _bounded(items: list[T], job: Job) -> tuple[list[T], results_io.CutNote | None]:
+def _bounded(items: list[T], job: Job) -> tuple[list[T], formats.CutNote | None]:
     """At most max_rows items, and the note saying they were cut (None when they were not).
 
     More than the cap is refused unless the client asked for a cut result (`truncate`).
@@ -278,7 +279,7 @@ def _bounded(items: list[T], job: Job) -> tuple[list[T], results_io.CutNote | No
             "Add a LIMIT (with OFFSET to page through it), or ask for the first "
             f"{job.max_rows:,} rows explicitly with the parameter truncate=true."
         )
-    note = results_io.CutNote(job.max_rows, (job.base_iri or "") + "#truncated")
+    note = formats.CutNote(job.max_rows, (job.base_iri or "") + "#truncated")
     return items[: job.max_rows], note
 
 
@@ -289,7 +290,7 @@ def _check_form(result: object, job: Job) -> None:
     misleads that reading must get a 400, not a serialiser's KeyError that ends the worker.
     """
     tabular = isinstance(result, ox.QueryBoolean | ox.QuerySolutions)
-    offered = results_io.SELECT_TYPES if tabular else results_io.GRAPH_TYPES
+    offered = formats.SELECT_TYPES if tabular else formats.GRAPH_TYPES
     if job.media_type not in offered:
         actual = "an RDF graph" if not tabular else "a table or boolean"
         raise _WrongForm(
