@@ -15,6 +15,8 @@ from typing import Any
 
 import pyoxigraph as ox
 
+from natograph.store import Solutions
+
 XSD = "http://www.w3.org/2001/XMLSchema#"
 _NUMERIC = {
     XSD + name
@@ -83,11 +85,12 @@ def from_json(body: bytes) -> Canonical:
     return _rows(names, ([_json_term(b.get(n)) for n in names] for b in bindings))
 
 
-def from_oxigraph(result: object) -> Canonical:
-    if isinstance(result, ox.QueryBoolean):
-        return ("ask", bool(result))
-    assert isinstance(result, ox.QuerySolutions)
-    names = [v.value for v in result.variables]
+def from_store(result: object) -> Canonical:
+    """A natograph store's answer (natograph.store.Solutions or a boolean), canonical."""
+    if isinstance(result, bool):
+        return ("ask", result)
+    assert isinstance(result, Solutions)
+    names = list(result.variables)
     return _rows(names, ([_ox_term(s[n]) for n in names] for s in result))
 
 

@@ -230,8 +230,8 @@ def http_section(cfg: Config, tmp: Path) -> HttpResults:
     reference = {}
     for cq in competency_questions(settings.queries_dir):
         if cq.parameters:
-            result = store.query(cq.text, substitutions=cq.substitutions({}))
-            reference[cq.name] = answers.from_oxigraph(result)
+            result = store.query(cq.text, bindings=cq.substitutions({}))
+            reference[cq.name] = answers.from_store(result)
 
     with Servers() as servers:
         log("starting natograph, rdflib-endpoint and the floor")

@@ -45,7 +45,7 @@ def run_cq(store: OxigraphStore) -> Callable[..., list[dict[str, str]]]:
 
     def run(name: str, **params: str) -> list[dict[str, str]]:
         cq = CompetencyQuestion.from_file(ROOT / "queries" / f"{name}.rq")
-        return rows(store.query(cq.text, substitutions=cq.substitutions(params)))
+        return rows(store.query(cq.text, bindings=cq.substitutions(params)))
 
     return run
 

@@ -7,8 +7,9 @@ import time
 
 from fastapi import FastAPI
 
+from natograph.web.caching import Computed
 from natograph.web.context import published_context
-from natograph.web.served import Computed, ServedGraph
+from natograph.web.served import ServedGraph
 
 
 def test_a_value_is_computed_once_however_many_ask_at_once() -> None:

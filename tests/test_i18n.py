@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pyoxigraph as ox
 import pytest
 
-from natograph.store import OxigraphStore
+from natograph.store import OxigraphStore, Solutions
 from natograph.web import i18n
 from natograph.web.i18n import LANGUAGES, MessageError, messages, negotiate_language, translator
 from natograph.web.iri_paths import BadPath, local_path
@@ -109,7 +108,7 @@ def test_every_country_has_its_iso_french_name(store: OxigraphStore) -> None:
              OPTIONAL { ?c rdfs:label ?fr FILTER (LANG(?fr) = "fr") }
            } GROUP BY ?code"""
     )
-    assert isinstance(rows, ox.QuerySolutions)
+    assert isinstance(rows, Solutions)
     found = {row[0].value: row[1].value for row in rows}
     assert len(found) >= 73
     for code, labels in found.items():

@@ -20,7 +20,7 @@ from rdflib.compare import graph_diff, isomorphic
 
 from natograph.namespaces import GRAPH_DATA, GRAPH_ONTOLOGY, NGO, PREFIXES
 from natograph.publish.jsonld import CONTEXT_PATH, context, context_url, serialise
-from natograph.store import OxigraphStore
+from natograph.store import OxigraphStore, Solutions, Triples
 
 BASE = "https://w3id.org/natograph/"
 URL = context_url(BASE)
@@ -79,7 +79,7 @@ def assert_round_trip(triples: list[ox.Triple], ctx: dict[str, Any]) -> dict[str
 
 def construct(store: OxigraphStore, sparql: str) -> list[ox.Triple]:
     result = store.query(sparql, inferred=False)
-    assert isinstance(result, ox.QueryTriples)
+    assert isinstance(result, Triples)
     return list(result)
 
 
@@ -110,8 +110,8 @@ def blank_closure(store: OxigraphStore, triples: list[ox.Triple]) -> list[ox.Tri
             continue
         seen.add(node)
         subs: dict[str, Any] = {"s": node}  # the store's signature names no blank nodes
-        result = store.query("SELECT ?s ?p ?o { ?s ?p ?o }", inferred=False, substitutions=subs)
-        assert isinstance(result, ox.QuerySolutions)
+        result = store.query("SELECT ?s ?p ?o { ?s ?p ?o }", inferred=False, bindings=subs)
+        assert isinstance(result, Solutions)
         for row in result:
             found.append(ox.Triple(node, row["p"], row["o"]))
             todo.append(row["o"])
@@ -138,7 +138,7 @@ def node(document: dict[str, Any], compact_id: str) -> dict[str, Any]:
 
 def one_of(store: OxigraphStore, sparql: str) -> str:
     result = store.query(sparql, inferred=False)
-    assert isinstance(result, ox.QuerySolutions)
+    assert isinstance(result, Solutions)
     return str(next(iter(result))[0].value)
 
 
@@ -181,7 +181,7 @@ def test_context_has_a_key_for_every_ngo_class_and_property(
           FILTER(STRSTARTS(STR(?term), STR(ngo:)))
         }} }}"""
     )
-    assert isinstance(result, ox.QuerySolutions)
+    assert isinstance(result, Solutions)
     terms = {(row["term"].value, row["kind"].value) for row in result}
     assert len(terms) > 80
     inner = ctx["@context"]

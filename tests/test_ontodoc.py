@@ -23,6 +23,7 @@ from natograph.ontodoc import OntologyDoc, build, build_from_store, ontology_pag
 from natograph.ontodoc.model import sort_key
 from natograph.query.render import rows
 from natograph.store import OxigraphStore
+from natograph.web.caching import Computed
 from natograph.web.pages import page_context
 
 VOID = {"meta", "link", "br", "hr", "img", "input", "source", "wbr", "col", "area", "base"}
@@ -324,7 +325,9 @@ def test_the_store_and_the_parsed_files_give_the_same_model(
     assert [p.ref.iri for p in direct.properties()] == [p.ref.iri for p in doc.properties()]
 
 
-def test_ontology_page_builds_the_model_once_per_store(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_ontology_page_builds_the_model_once_per_served_graph(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     store = OxigraphStore()
     store.load(from_rdflib(_hostile()), str(GRAPH_ONTOLOGY))
     real = ontodoc.build_from_store
@@ -335,8 +338,9 @@ def test_ontology_page_builds_the_model_once_per_store(monkeypatch: pytest.Monke
         return real(target, base=base)
 
     monkeypatch.setattr(ontodoc, "build_from_store", counting)
-    french = ontology_page(store, "fr", context("fr"))
-    english = ontology_page(store, "en", context("en"))
+    computed = Computed()  # the served graph's holder
+    french = ontology_page(store, "fr", context("fr"), computed=computed)
+    english = ontology_page(store, "en", context("en"), computed=computed)
     assert calls == [store]
     assert french == render(real(store), "fr", context("fr"))
     assert Page(english).root.get("lang") == "en" and Page(french).root.get("lang") == "fr"

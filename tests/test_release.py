@@ -27,7 +27,7 @@ from natograph.namespaces import BASE, GRAPH_DATA, GRAPH_INFERRED, GRAPH_ONTOLOG
 from natograph.publish import release
 from natograph.publish.void import DCAT, IANA, SPDX, VOID
 from natograph.settings import Settings
-from natograph.store import OxigraphStore
+from natograph.store import OxigraphStore, Solutions
 from natograph.web import downloads
 from natograph.web.downloads import ServedRelease
 from natograph.web.served import ServedGraph
@@ -96,7 +96,7 @@ def count(store: OxigraphStore, graphs: list[str]) -> int:
         "SELECT (COUNT(*) AS ?n) WHERE { SELECT DISTINCT ?s ?p ?o WHERE { "
         f"VALUES ?g {{ {values} }} GRAPH ?g {{ ?s ?p ?o }} }} }}"
     )
-    assert isinstance(result, ox.QuerySolutions)
+    assert isinstance(result, Solutions)
     return int(next(iter(result))["n"].value)
 
 
@@ -229,7 +229,7 @@ def test_description_says_licence_version_and_counts(dist: Path, store: Oxigraph
         if g.value(p, VOID["class"]) == URIRef(BASE + "ontology/Country")
     }
     result = store.query("SELECT (COUNT(DISTINCT ?c) AS ?n) { ?c a ngo:Country }")
-    assert isinstance(result, ox.QuerySolutions)
+    assert isinstance(result, Solutions)
     assert countries == {int(next(iter(result))["n"].value)}
 
 

@@ -24,10 +24,12 @@ from fastapi.testclient import TestClient
 
 from listener import Listener
 from natograph.build.pipeline import Build
-from natograph.query.executor import Job, execute
+from natograph.query import executor
+from natograph.query.executor import BadQuery, Failure, Job, execute
 from natograph.query.pool import QueryPool
 from natograph.settings import Settings
 from natograph.store import OxigraphStore
+from natograph.web import errors as web_errors
 from natograph.web.app import create_app
 from natograph.web.served import ServedGraph, served_from_store
 
@@ -462,11 +464,13 @@ def test_a_result_of_the_wrong_form_is_a_400_not_a_dead_worker(
     curated: tuple[OxigraphStore, Build],
 ) -> None:
     """Should the form read off the text ever be wrong, the worker answers 400 and lives on."""
-    store = curated[0]._store  # the worker's view: a bare Oxigraph store
+    store = curated[0]
     job = Job("CONSTRUCT WHERE { ?s ?p ?o } LIMIT 1", "SELECT", "application/sparql-results+json")
-    outcome = execute(store, job)
-    assert outcome.status == 400
-    assert b"read as SELECT" in outcome.body
+    with pytest.raises(BadQuery, match="read as SELECT"):
+        execute(store, job)
+    failure = executor._answer(store, job)  # what the worker sends back, still running
+    assert isinstance(failure, Failure) and failure.kind == "bad"
+    assert web_errors.status(failure.error(None)) == 400
 
 
 def test_query_workers_are_cut_off_the_network(client: TestClient) -> None:

@@ -4,13 +4,12 @@ from __future__ import annotations
 
 from datetime import date
 
-import pyoxigraph as ox
 import pytest
 from rdflib import Graph, URIRef
 
 from natograph.build.temporal import MONTHS, TIME, window_end, windows
 from natograph.namespaces import NGO
-from natograph.store import OxigraphStore
+from natograph.store import OxigraphStore, Solutions
 
 DAY = None
 MONTH, YEAR, DECADE = (URIRef(TIME + u) for u in ("unitMonth", "unitYear", "unitDecade"))
@@ -38,7 +37,7 @@ def test_every_precision_unit_of_the_ontology_has_a_window(store: OxigraphStore)
     result = store.query(
         "SELECT DISTINCT ?u { { ?x ngo:startPrecision ?u } UNION { ?x ngo:endPrecision ?u } }"
     )
-    assert isinstance(result, ox.QuerySolutions)
+    assert isinstance(result, Solutions)
     used = {row[0].value for row in result}
     assert used <= set(MONTHS), used - set(MONTHS)
 

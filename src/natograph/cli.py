@@ -111,7 +111,7 @@ def query(
         result = store.query(
             cq.text,
             inferred=inferred,
-            substitutions=substitutions,
+            bindings=substitutions,
             default_graphs=default_graph_uri or None,  # typer gives [] when none is given
             named_graphs=named_graph_uri or None,
         )

@@ -16,9 +16,9 @@ from rdflib.collection import Collection
 from rdflib.term import Node
 
 from natograph.build.diagnostics import Problem, Severity
-from natograph.namespaces import NGO
 from natograph.build.parse import ParsedFile, to_rdflib
 from natograph.build.validate import qname
+from natograph.namespaces import NGO
 
 
 def conflicting_types(files: Iterable[ParsedFile], ontology: Graph) -> list[Problem]:

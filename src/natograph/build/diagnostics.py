@@ -144,7 +144,8 @@ def relpath(path: Path, root: Path | None = None) -> str:
 
 
 def problems_to_json(problems: list[Problem]) -> bytes:
-    """Problems as bytes for the build cache (natograph.build.cache), read back by problems_from_json."""
+    """Problems as bytes for the build cache (natograph.build.cache); problems_from_json reads
+    them back."""
     return json.dumps([asdict(p) for p in problems]).encode("utf-8")
 
 

@@ -1,8 +1,8 @@
 """HermiT DL consistency check, run in a child process.
 
 owlready2 keeps global state and starts Java without a time limit, so the check runs in its own
-interpreter (`python -m natograph.build.hermit FILE.nt [JAVA]`) that the parent can time out and kill. The
-child prints one JSON object on stdout:
+interpreter (`python -m natograph.build.hermit FILE.nt [JAVA]`) that the parent can time out and
+kill. The child prints one JSON object on stdout:
 {"consistent": bool, "unsatisfiable": [IRI, ...], "error": str | None}.
 """
 

@@ -17,8 +17,8 @@ from rdflib import Graph
 from natograph.build import definitions, reason, temporal, validate
 from natograph.build.cache import Cache, content_key
 from natograph.build.diagnostics import CheckFailed, Problem, Report
-from natograph.namespaces import GRAPH_DATA, GRAPH_INFERRED, GRAPH_ONTOLOGY, GRAPH_SHAPES
 from natograph.build.parse import ParsedFile, from_rdflib, parse_turtle, to_rdflib
+from natograph.namespaces import GRAPH_DATA, GRAPH_INFERRED, GRAPH_ONTOLOGY, GRAPH_SHAPES
 from natograph.settings import Settings
 from natograph.store import GraphStore, OxigraphStore
 

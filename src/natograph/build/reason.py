@@ -19,7 +19,12 @@ from rdflib import OWL, RDF, RDFS, XSD, BNode, Graph, Literal, URIRef
 from rdflib.term import Node
 
 from natograph.build.cache import Cache
-from natograph.build.diagnostics import Problem, cached_problems, problems_from_json, problems_to_json
+from natograph.build.diagnostics import (
+    Problem,
+    cached_problems,
+    problems_from_json,
+    problems_to_json,
+)
 
 _ERR = URIRef("http://www.daml.org/2002/03/agents/agent-ont#error")
 _TRIVIAL_TYPES = {OWL.Thing, RDFS.Resource, RDFS.Class, OWL.Class, RDF.Property}

@@ -15,48 +15,46 @@ rdflib walks them directly, and the few hundred triples cost nothing to copy.
 
 from __future__ import annotations
 
-import weakref
 from collections.abc import Mapping
 from typing import Any
-
-import pyoxigraph as ox
 
 from natograph.build.parse import to_rdflib
 from natograph.namespaces import BASE, GRAPH_ONTOLOGY
 from natograph.ontodoc.builder import build
 from natograph.ontodoc.model import OntologyDoc
-from natograph.store import GraphStore
+from natograph.store import GraphStore, construct
+from natograph.web.caching import Computed
 from natograph.web.pages import render as render_template
 
 __all__ = ["OntologyDoc", "build", "build_from_store", "ontology_page", "render"]
 
 TEMPLATE = "ontology.html"
 
-_BUILT: weakref.WeakKeyDictionary[GraphStore, OntologyDoc] = weakref.WeakKeyDictionary()
-
 
 def ontology_page(
-    store: GraphStore, lang: str, context: Mapping[str, Any], *, base: str = BASE
+    store: GraphStore,
+    lang: str,
+    context: Mapping[str, Any],
+    *,
+    computed: Computed,
+    base: str = BASE,
 ) -> str:
-    """The documentation page, for the route: the model is built on the first call for a store
-    (the served dataset does not change while it is served) and rendered in `lang`.
+    """The documentation page, for the route: the model is built once per served graph (kept in
+    its `computed` holder: the dataset does not change while it is served) and rendered in `lang`.
 
     `context` is `natograph.web.pages.page_context("ontology.html", lang, iri=..., ...)`.
     """
-    doc = _BUILT.get(store)
-    if doc is None:
-        doc = _BUILT[store] = build_from_store(store, base=base)
+    doc = computed.get(f"ontology model {base}", lambda: build_from_store(store, base=base))
     return render(doc, lang, context)
 
 
 def build_from_store(store: GraphStore, *, base: str = BASE) -> OntologyDoc:
     """The model of the ontology in the store's ontology named graph (one CONSTRUCT query)."""
-    result = store.query(
+    result = construct(
+        store,
         f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH <{GRAPH_ONTOLOGY}> {{ ?s ?p ?o }} }}",
         inferred=False,
     )
-    if not isinstance(result, ox.QueryTriples):
-        raise TypeError("a CONSTRUCT query answered without triples")
     return build(to_rdflib(result), base=base)
 
 

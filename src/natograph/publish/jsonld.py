@@ -30,7 +30,7 @@ import pyoxigraph as ox
 from pyld import jsonld
 
 from natograph.namespaces import GRAPH_DATA, GRAPH_INFERRED, GRAPH_ONTOLOGY, NGO, PREFIXES
-from natograph.store import GraphStore, select
+from natograph.store import GraphStore, Row, select
 
 CONTEXT_PATH = "context.jsonld"
 """Where the context lives, relative to the base IRI (and to the server root)."""
@@ -249,7 +249,7 @@ def _terms(store: GraphStore) -> dict[str, _Term]:
     return terms
 
 
-def _select(store: GraphStore, sparql: str) -> list[ox.QuerySolution]:
+def _select(store: GraphStore, sparql: str) -> list[Row]:
     result = select(store, sparql)
     return list(result)
 

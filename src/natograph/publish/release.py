@@ -30,7 +30,7 @@ from natograph.namespaces import (
 )
 from natograph.publish import jsonld
 from natograph.publish.void import DESCRIPTION_PREFIXES, dataset_description
-from natograph.store import OxigraphStore, select
+from natograph.store import GraphStore, select
 
 CHECKSUMS = "SHA256SUMS"
 DESCRIPTION = "dataset.ttl"
@@ -97,7 +97,7 @@ _TURTLE_PREFIXES = {**PREFIXES, **DESCRIPTION_PREFIXES}
 
 
 def write_release(
-    store: OxigraphStore, folder: Path, *, base_iri: str, modified: date
+    store: GraphStore, folder: Path, *, base_iri: str, modified: date
 ) -> list[ReleaseFile]:
     """Write every release file of the graph in `store` into `folder` (created if need be).
 
@@ -175,7 +175,7 @@ def _write(folder: Path, spec: ReleaseFile, data: bytes) -> ReleaseFile:
     return replace(spec, size=len(data), sha256=hashlib.sha256(data).hexdigest())
 
 
-def _canonical_graphs(store: OxigraphStore) -> dict[str, list[ox.Triple]]:
+def _canonical_graphs(store: GraphStore) -> dict[str, list[ox.Triple]]:
     """Every named graph's triples, blank nodes relabelled by RDFC-1.0 across the whole dataset
     (so a blank node keeps one label in every file)."""
     result = select(store, "SELECT ?s ?p ?o ?g WHERE { GRAPH ?g { ?s ?p ?o } }")

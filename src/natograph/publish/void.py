@@ -27,7 +27,7 @@ from natograph.namespaces import (
     PREFIXES,
 )
 from natograph.publish.coverage import coverage
-from natograph.store import OxigraphStore, select
+from natograph.store import GraphStore, select
 
 if TYPE_CHECKING:
     from natograph.publish.release import ReleaseFile
@@ -109,7 +109,7 @@ def dataset_iri(base_iri: str) -> URIRef:
 
 
 def dataset_description(
-    store: OxigraphStore,
+    store: GraphStore,
     *,
     base_iri: str,
     modified: date,
@@ -154,7 +154,7 @@ def dataset_description(
     return g
 
 
-def _temporal(g: Graph, dataset: URIRef, store: OxigraphStore) -> None:
+def _temporal(g: Graph, dataset: URIRef, store: GraphStore) -> None:
     """The period the graph covers, ending with its newest source (natograph.publish.coverage)."""
     covered = coverage(store)
     if covered is None:
@@ -175,7 +175,7 @@ def bind(graph: Graph) -> Graph:
     return graph
 
 
-def _counts(g: Graph, dataset: URIRef, store: OxigraphStore, base_iri: str) -> None:
+def _counts(g: Graph, dataset: URIRef, store: GraphStore, base_iri: str) -> None:
     counts = {iri: store.count(iri) for iri in store.graphs()}
     g.add((dataset, VOID.triples, _integer(sum(counts.values()))))
     g.add((dataset, VOID.entities, _integer(_entities(store, base_iri))))
@@ -241,11 +241,11 @@ def _integer(value: int) -> Literal:
     return Literal(value, datatype=XSD.integer)
 
 
-def _rows(store: OxigraphStore, query: str) -> list[list[str]]:
+def _rows(store: GraphStore, query: str) -> list[list[str]]:
     return [[str(term.value) for term in row] for row in select(store, query)]
 
 
-def _entities(store: OxigraphStore, base_iri: str) -> int:
+def _entities(store: GraphStore, base_iri: str) -> int:
     """Resources named under the dataset's own namespace and described in the asserted graphs."""
     query = (
         "SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE { "
@@ -255,7 +255,7 @@ def _entities(store: OxigraphStore, base_iri: str) -> int:
     return int(_rows(store, query)[0][0])
 
 
-def _class_partitions(store: OxigraphStore) -> list[tuple[str, int]]:
+def _class_partitions(store: GraphStore) -> list[tuple[str, int]]:
     """Instances of each ontology class, the inferred types included (an Ally is a Country)."""
     query = (
         "SELECT ?c (COUNT(DISTINCT ?s) AS ?n) WHERE { GRAPH ?g { ?s a ?c } "
@@ -264,7 +264,7 @@ def _class_partitions(store: OxigraphStore) -> list[tuple[str, int]]:
     return [(c, int(n)) for c, n in _rows(store, query)]
 
 
-def _vocabularies(store: OxigraphStore) -> list[str]:
+def _vocabularies(store: GraphStore) -> list[str]:
     """The known namespaces whose properties or classes the asserted graphs use."""
     query = (
         "SELECT DISTINCT ?term WHERE { "

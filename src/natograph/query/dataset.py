@@ -11,9 +11,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
-
-import pyoxigraph as ox
 
 from natograph.namespaces import GRAPH_INFERRED
 from natograph.query.text import names_graphs
@@ -29,17 +26,6 @@ class QueryDataset:
     """The named graphs visible to GRAPH; None: the query's FROM NAMED, or else all."""
     union: bool = False
     """The default graph is the union of every graph (natograph's default)."""
-
-    def oxigraph(self) -> dict[str, Any]:
-        """The dataset as pyoxigraph's `Store.query` keyword arguments."""
-        options: dict[str, Any] = {}
-        if self.union:
-            options["use_default_graph_as_union"] = True
-        if self.default_graphs is not None:
-            options["default_graph"] = [ox.NamedNode(g) for g in self.default_graphs]
-        if self.named_graphs is not None:
-            options["named_graphs"] = [ox.NamedNode(g) for g in self.named_graphs]
-        return options
 
 
 def choose(

@@ -14,18 +14,17 @@ import resource
 import threading
 import traceback
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from pathlib import Path
-from typing import Any, TypeVar
-
-import pyoxigraph as ox
+from typing import TypeVar
 
 from natograph.errors import NatographError
 from natograph.query import dataset as query_dataset
 from natograph.query import formats
 from natograph.query.isolation import drop_network
 from natograph.query.text import QueryRejected, guard, syntax_message
+from natograph.store import GraphStore, Solutions, StoreSource, Triples
 
 T = TypeVar("T")
 
@@ -41,7 +40,6 @@ class Job:
     dataset: query_dataset.QueryDataset | None = None
     """The graphs it sees (natograph.query.dataset.choose); None: chosen from the query alone."""
     max_rows: int = 100_000
-    prefixes: dict[str, str] = field(default_factory=dict)
     base_iri: str | None = None
     """What relative IRIs in the query resolve against (the endpoint's URL)."""
     truncate: bool = False
@@ -50,17 +48,32 @@ class Job:
 
 @dataclass(frozen=True)
 class Outcome:
-    status: int
+    """A query's answer, serialised in the job's media type."""
+
     media_type: str
     body: bytes
     rows: int = 0
     truncated: bool = False
 
 
+@dataclass(frozen=True)
+class Failure:
+    """What a worker sends back instead of an Outcome: which typed failure, and its message
+    (the parent rebuilds the exception by name; nothing is unpickled from the worker but this)."""
+
+    kind: str
+    message: str = ""
+
+    def error(self, memory_mb: int | None) -> NatographError:
+        if self.kind == "memory":
+            return MemoryExceeded(memory_mb or 0)
+        return _FAILURES[self.kind](self.message)
+
+
 class Busy(NatographError):
     """Every worker is busy and the queue is full: the client should retry later."""
 
-    status, retry_after = 503, 2
+    retry_after = 2
 
     def __init__(self) -> None:
         super().__init__("All query workers are busy; retry shortly.")
@@ -69,7 +82,7 @@ class Busy(NatographError):
 class ClientLimit(NatographError):
     """This client already has as many queries running as one client may."""
 
-    status, retry_after = 429, 1
+    retry_after = 1
 
     def __init__(self, limit: int) -> None:
         super().__init__(
@@ -82,8 +95,6 @@ class ClientLimit(NatographError):
 class MemoryExceeded(NatographError):
     """The query needed more memory than a worker may use; its worker was stopped."""
 
-    status = 503
-
     def __init__(self, limit_mb: int) -> None:
         super().__init__(
             f"The query needed more than the {limit_mb} MiB of memory a query may use and was "
@@ -94,8 +105,6 @@ class MemoryExceeded(NatographError):
 
 class TimedOut(NatographError):
     """The query overran its time limit; its worker was stopped."""
-
-    status = 503
 
     def __init__(self, seconds: float) -> None:
         super().__init__(
@@ -108,38 +117,34 @@ class TimedOut(NatographError):
 class WorkerLost(NatographError):
     """The worker died while running the query (it is being replaced)."""
 
-    status, retry_after = 503, 1
+    retry_after = 1
 
     def __init__(self) -> None:
         super().__init__("The query worker stopped unexpectedly; retry.")
 
 
-class _WrongForm(ValueError):
-    """The result's kind does not fit the media type negotiated from the query's text."""
+class BadQuery(NatographError):
+    """The query does not parse, fails while running, or is not what its text looked like."""
 
 
-class _TooManyRows(ValueError):
-    """The result is longer than the row cap and the client did not ask for a cut one."""
+class ResultTooLarge(NatographError):
+    """The answer has more rows than the endpoint returns, and the client did not ask for a cut."""
 
 
-OUT_OF_MEMORY = 507
-"""Outcome status a worker sends after catching MemoryError, just before it exits."""
+class WorkerFault(NatographError):
+    """A bug in the query worker answered this one job (the trace is in the server's log)."""
+
+    def __init__(self, message: str = "") -> None:
+        super().__init__(message or "Internal error in the query worker; it was logged.")
 
 
-@dataclass(frozen=True)
-class StoreSource:
-    """Where a worker gets its data: an N-Quads dump (memory store) or an on-disk store."""
-
-    dump: Path | None = None
-    store: Path | None = None
-
-    def open(self) -> ox.Store:
-        if self.store is not None:
-            return ox.Store.read_only(str(self.store))
-        store = ox.Store()
-        if self.dump is not None:
-            store.bulk_load(path=str(self.dump), format=ox.RdfFormat.N_QUADS)
-        return store
+_FAILURES: dict[str, type[NatographError]] = {
+    "rejected": QueryRejected,
+    "bad": BadQuery,
+    "too-large": ResultTooLarge,
+    "fault": WorkerFault,
+}
+_KINDS = {cls: kind for kind, cls in _FAILURES.items()}
 
 
 def worker_main(argv: list[str]) -> None:
@@ -156,8 +161,7 @@ def worker_main(argv: list[str]) -> None:
     isolated = drop_network() if "--isolate" in argv else False
     argv = [a for a in argv if a != "--isolate"]
     memory_mb = int(argv[argv.index("--memory-mb") + 1]) if "--memory-mb" in argv else None
-    kind, path = argv[0], Path(argv[1])
-    source = StoreSource(dump=path) if kind == "--dump" else StoreSource(store=path)
+    source = StoreSource.from_args(argv[0], argv[1])
     inbox = Connection(os.dup(0), writable=False)
     outbox = Connection(os.dup(1), readable=False)
     sys.stdout = sys.stderr
@@ -193,7 +197,7 @@ def cap_address_space(memory_mb: int) -> None:
     resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
 
 
-def _serve(store: ox.Store, inbox: Connection, outbox: Connection) -> None:
+def _serve(store: GraphStore, inbox: Connection, outbox: Connection) -> None:
     while True:
         try:
             job = inbox.recv()
@@ -201,12 +205,17 @@ def _serve(store: ox.Store, inbox: Connection, outbox: Connection) -> None:
             return
         outcome = _answer(store, job)
         outbox.send(outcome)
-        if outcome.status == OUT_OF_MEMORY:
+        if outcome == OUT_OF_MEMORY:
             os._exit(1)  # the heap may be fragmented past use: the pool starts a fresh worker
 
 
-def _answer(store: ox.Store, job: Job) -> Outcome:
-    """`execute`, but a bug answers this one job with a 500 instead of killing the worker.
+OUT_OF_MEMORY = Failure("memory")
+"""What a worker sends after catching MemoryError, just before it exits."""
+
+
+def _answer(store: GraphStore, job: Job) -> Outcome | Failure:
+    """`execute`, with its typed failures sent back by name, and a bug answering this one job
+    instead of killing the worker.
 
     A dead worker costs every client a reload of the store; the trace goes to stderr (the
     server's log), never to the client.
@@ -214,53 +223,48 @@ def _answer(store: ox.Store, job: Job) -> Outcome:
     try:
         return execute(store, job)
     except MemoryError:
-        return Outcome(OUT_OF_MEMORY, "text/plain", b"")
+        return OUT_OF_MEMORY
+    except NatographError as err:
+        kind = _KINDS.get(type(err))
+        if kind is not None:
+            return Failure(kind, str(err))
+        traceback.print_exc()
+        return Failure("fault")
     except Exception:
         traceback.print_exc()
-        return Outcome(500, "text/plain", b"Internal error in the query worker; it was logged.")
+        return Failure("fault")
 
 
-def execute(store: ox.Store, job: Job) -> Outcome:
-    """Run one job on a store and serialise its result (in the worker, or in-process in tests).
+def execute(store: GraphStore, job: Job) -> Outcome:
+    """Run one job on a store and serialise its result (in the worker, or in-process in tests);
+    raise QueryRejected, BadQuery or ResultTooLarge.
 
     SERVICE is refused here too, whatever the caller checked: Oxigraph would run it, and this is
     the last point before the engine.
     """
+    guard(job.query)
+    dataset = job.dataset if job.dataset is not None else query_dataset.choose(job.query, ())
     try:
-        guard(job.query)
-    except QueryRejected as err:
-        return Outcome(403, "text/plain", str(err).encode())
-    try:
-        result = store.query(job.query, **_dataset(job))
+        result = store.query(job.query, dataset=dataset, base_iri=job.base_iri)
         body, rows, truncated = _serialise(result, job)
     except SyntaxError as err:
-        return Outcome(400, "text/plain", syntax_message(err).encode())
-    except _WrongForm as err:
-        return Outcome(400, "text/plain", str(err).encode())
-    except _TooManyRows as err:
-        return Outcome(413, "text/plain", str(err).encode())
+        raise BadQuery(syntax_message(err)) from None
     except (OSError, ValueError, RuntimeError) as err:
-        return Outcome(400, "text/plain", f"query evaluation failed: {err}".encode())
-    return Outcome(200, job.media_type, body, rows, truncated)
-
-
-def _dataset(job: Job) -> dict[str, Any]:
-    """Engine options for the job: its prefixes, base IRI and dataset."""
-    dataset = job.dataset if job.dataset is not None else query_dataset.choose(job.query, ())
-    return {"prefixes": job.prefixes or None, "base_iri": job.base_iri, **dataset.oxigraph()}
+        raise BadQuery(f"query evaluation failed: {err}") from None
+    return Outcome(job.media_type, body, rows, truncated)
 
 
 def _serialise(result: object, job: Job) -> tuple[bytes, int, bool]:
     _check_form(result, job)
-    if isinstance(result, ox.QueryBoolean):
+    if isinstance(result, bool):
         kind = formats.SELECT_TYPES[job.media_type]
         return formats.boolean(bool(result), kind), 1, False
-    if isinstance(result, ox.QuerySolutions):
-        names = [v.value for v in result.variables]
+    if isinstance(result, Solutions):
+        names = list(result.variables)
         rows, note = _bounded(_take(([s[n] for n in names] for s in result), job.max_rows), job)
         kind = formats.SELECT_TYPES[job.media_type]
         return formats.solutions(names, rows, kind, note), len(rows), note is not None
-    assert isinstance(result, ox.QueryTriples)
+    assert isinstance(result, Triples)
     triples, note = _bounded(_take(iter(result), job.max_rows), job)
     body = formats.triples(triples, job.media_type, note=note)
     return body, len(triples), note is not None
@@ -274,7 +278,7 @@ def _bounded(items: list[T], job: Job) -> tuple[list[T], formats.CutNote | None]
     if len(items) <= job.max_rows:
         return items, None
     if not job.truncate:
-        raise _TooManyRows(
+        raise ResultTooLarge(
             f"The result has more than {job.max_rows:,} rows, the most this endpoint returns. "
             "Add a LIMIT (with OFFSET to page through it), or ask for the first "
             f"{job.max_rows:,} rows explicitly with the parameter truncate=true."
@@ -289,11 +293,11 @@ def _check_form(result: object, job: Job) -> None:
     The media type was negotiated from the form read off the text before parsing; a text that
     misleads that reading must get a 400, not a serialiser's KeyError that ends the worker.
     """
-    tabular = isinstance(result, ox.QueryBoolean | ox.QuerySolutions)
+    tabular = isinstance(result, bool | Solutions)
     offered = formats.SELECT_TYPES if tabular else formats.GRAPH_TYPES
     if job.media_type not in offered:
         actual = "an RDF graph" if not tabular else "a table or boolean"
-        raise _WrongForm(
+        raise BadQuery(
             f"The query was read as {job.form}, but the engine parsed it as one returning "
             f"{actual}; check its prologue (PREFIX/BASE) and comments."
         )

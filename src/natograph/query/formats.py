@@ -97,7 +97,7 @@ class CutNote:
 
 def solutions(
     variables: Sequence[str],
-    rows: Iterable[Sequence[Term | None]],
+    rows: Iterable[Iterable[Term | None]],
     kind: str,
     note: CutNote | None = None,
 ) -> bytes:
@@ -171,7 +171,7 @@ def _json_term(term: Term) -> dict[str, object]:
 
 
 def _json(
-    variables: Sequence[str], rows: Iterable[Sequence[Term | None]], note: CutNote | None
+    variables: Sequence[str], rows: Iterable[Iterable[Term | None]], note: CutNote | None
 ) -> str:
     bindings = [
         {v: _json_term(t) for v, t in zip(variables, row, strict=True) if t is not None}
@@ -200,7 +200,7 @@ def _xml_term(term: Term) -> str:
 
 
 def _xml(
-    variables: Sequence[str], rows: Iterable[Sequence[Term | None]], note: CutNote | None
+    variables: Sequence[str], rows: Iterable[Iterable[Term | None]], note: CutNote | None
 ) -> str:
     out = ['<?xml version="1.0"?>\n<sparql xmlns="http://www.w3.org/2005/sparql-results#"><head>']
     out += [f"<variable name={quoteattr(v)}/>" for v in variables]
@@ -227,7 +227,7 @@ def _csv_value(term: Term | None) -> str:
     return str(term)
 
 
-def _csv(variables: Sequence[str], rows: Iterable[Sequence[Term | None]]) -> str:
+def _csv(variables: Sequence[str], rows: Iterable[Iterable[Term | None]]) -> str:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(variables)
@@ -254,7 +254,7 @@ def _tsv_value(term: Term | None) -> str:
     return text.replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r")
 
 
-def _tsv(variables: Sequence[str], rows: Iterable[Sequence[Term | None]]) -> str:
+def _tsv(variables: Sequence[str], rows: Iterable[Iterable[Term | None]]) -> str:
     lines = ["\t".join(f"?{v}" for v in variables)]
     lines += ["\t".join(_tsv_value(t) for t in row) for row in rows]
     return "\n".join(lines) + "\n"

@@ -39,16 +39,16 @@ from multiprocessing.connection import Connection
 from pathlib import Path
 
 from natograph.query.executor import (
-    OUT_OF_MEMORY,
     Busy,
     ClientLimit,
+    Failure,
     Job,
     MemoryExceeded,
     Outcome,
-    StoreSource,
     TimedOut,
     WorkerLost,
 )
+from natograph.store import StoreSource
 
 _SLOW_MEMORY = 4096
 """Job keys remembered as too slow for the short lane."""
@@ -109,8 +109,7 @@ class QueryPool:
             self._release(worker)
 
     def _spawn(self, lane: bool) -> _Worker:
-        source = self.source
-        arg = ["--store", str(source.store)] if source.store else ["--dump", str(source.dump)]
+        arg = self.source.args()
         if self.isolate_network:
             arg.append("--isolate")
         if self.memory_mb:
@@ -211,7 +210,9 @@ class QueryPool:
     def run(
         self, job: Job, timeout: float, wait: float = 10.0, client: str | None = None
     ) -> Outcome:
-        """Run a job, blocking; raise Busy, ClientLimit, TimedOut, MemoryExceeded or WorkerLost.
+        """Run a job, blocking; raise Busy, ClientLimit, TimedOut, MemoryExceeded or WorkerLost
+        when the limits stop it, or the worker's typed failure (QueryRejected, BadQuery,
+        ResultTooLarge, WorkerFault) when the query itself fails.
 
         `wait` bounds the time spent waiting for a worker; `timeout` the job's own run.
         """
@@ -273,15 +274,18 @@ class QueryPool:
             if not worker.outbox.poll(timeout):
                 self._replace(worker)
                 raise TimedOut(timeout)
-            outcome: Outcome = worker.outbox.recv()
+            outcome: Outcome | Failure = worker.outbox.recv()
         except (EOFError, OSError):
             code = self._replace(worker, grace=2.0)
             if self.memory_mb and code == -signal.SIGABRT:
                 raise MemoryExceeded(self.memory_mb) from None
             raise WorkerLost from None
-        if outcome.status == OUT_OF_MEMORY:  # the worker caught a MemoryError, and is ending
-            self._replace(worker)
-            raise MemoryExceeded(self.memory_mb or 0)
+        if isinstance(outcome, Failure):
+            if outcome.kind == "memory":  # the worker caught a MemoryError, and is ending
+                self._replace(worker)
+            else:
+                self._release(worker)
+            raise outcome.error(self.memory_mb)
         self._release(worker)
         return outcome
 

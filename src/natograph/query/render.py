@@ -7,29 +7,27 @@ import json
 import pyoxigraph as ox
 
 from natograph.namespaces import PREFIXES, curie
-from natograph.store import QueryResult
+from natograph.query import formats
+from natograph.store import QueryResult, Solutions, Triples
 
 FORMATS = ("table", "csv", "tsv", "json")
-_SPARQL_FORMATS = {
-    "csv": ox.QueryResultsFormat.CSV,
-    "tsv": ox.QueryResultsFormat.TSV,
-    "json": ox.QueryResultsFormat.JSON,
-}
 
 
 def render(result: QueryResult, fmt: str = "table") -> str:
-    if isinstance(result, ox.QueryTriples):
+    """The result in `fmt`: a table for people, or the SPARQL results format of that name
+    (graph results: Turtle for a table, N-Triples for csv/tsv, JSON-LD for json)."""
+    if isinstance(result, Triples):
         return _triples(result, fmt)
-    if fmt in _SPARQL_FORMATS:
-        data = result.serialize(format=_SPARQL_FORMATS[fmt])
-        assert data is not None
-        return data.decode("utf-8")
-    if isinstance(result, ox.QueryBoolean):
-        return "true" if bool(result) else "false"
+    if fmt != "table":
+        if isinstance(result, bool):
+            return formats.boolean(result, fmt).decode("utf-8")
+        return formats.solutions(result.variables, result, fmt).decode("utf-8")
+    if isinstance(result, bool):
+        return "true" if result else "false"
     return table(result)
 
 
-def _triples(result: ox.QueryTriples, fmt: str) -> str:
+def _triples(result: Triples, fmt: str) -> str:
     rdf_format = ox.RdfFormat.N_TRIPLES if fmt in ("csv", "tsv") else ox.RdfFormat.TURTLE
     if fmt == "json":
         rdf_format = ox.RdfFormat.JSON_LD
@@ -38,8 +36,8 @@ def _triples(result: ox.QueryTriples, fmt: str) -> str:
     return data.decode("utf-8")
 
 
-def table(solutions: ox.QuerySolutions) -> str:
-    names = [v.value for v in solutions.variables]
+def table(solutions: Solutions) -> str:
+    names = list(solutions.variables)
     rows = [[short(s[name]) for name in names] for s in solutions]
     widths = [max([len(n), *(len(r[i]) for r in rows)]) for i, n in enumerate(names)]
     line = "  ".join(n.ljust(w) for n, w in zip(names, widths, strict=True))
@@ -62,9 +60,9 @@ def short(term: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple | None) -> 
 
 def rows(result: QueryResult) -> list[dict[str, str]]:
     """Solutions as plain dicts of short strings: what tests and scripts usually want."""
-    if not isinstance(result, ox.QuerySolutions):
+    if not isinstance(result, Solutions):
         raise TypeError("not a SELECT result")
-    names = [v.value for v in result.variables]
+    names = list(result.variables)
     return [{n: short(s[n]) for n in names if s[n] is not None} for s in result]
 
 

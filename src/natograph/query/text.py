@@ -81,8 +81,6 @@ def syntax_message(err: SyntaxError) -> str:
 class QueryRejected(NatographError, ValueError):
     """A query natograph will not run; the message says why and what to do instead."""
 
-    status = 403
-
 
 @dataclass(frozen=True)
 class Parameter:

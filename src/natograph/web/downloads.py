@@ -49,8 +49,6 @@ the ETag is the file's SHA-256)."""
 class ReleaseUnavailable(NatographError):
     """The release could not be written (disk full, no writable folder)."""
 
-    status = 503
-
 
 class ServedRelease:
     """The release files of the served graph, written on first need, once per process."""

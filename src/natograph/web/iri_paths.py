@@ -21,8 +21,6 @@ _IRI_ILLEGAL = frozenset('<>"{}|\\^` ')
 class BadPath(NatographError, ValueError):
     """The raw path is not something an IRI could come from (bytes outside ASCII, controls)."""
 
-    status = 400
-
 
 def local_path(raw_path: bytes, max_length: int = 2048) -> str:
     """The path relative to the server root, without its leading slash, IRI-decoded.

@@ -13,15 +13,14 @@ server that answered (they are relative).
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable
-from dataclasses import dataclass
+from typing import Protocol
 from urllib.parse import parse_qsl
 
 import pyoxigraph as ox
 from fastapi import APIRouter, Request, Response
 from starlette.concurrency import run_in_threadpool
 
-from natograph.publish.describe import Description
+from natograph.namespaces import PREFIXES
 from natograph.publish.documents import (
     BY_EXTENSION,
     BY_MEDIA_TYPE,
@@ -34,12 +33,13 @@ from natograph.publish.documents import (
 )
 from natograph.publish.negotiate import choose, weighted
 from natograph.query import formats
+from natograph.web.caching import SizedLRU
 from natograph.web.conditional import none_match
 from natograph.web.i18n import LANGUAGES, negotiate_language
 from natograph.web.iri_paths import BadPath, local_path
-from natograph.web.lru import SizedLRU
+from natograph.web.kinds import Options, Resource
 from natograph.web.rdf import content_type
-from natograph.web.resolve import Resolver, Resource
+from natograph.web.resolve import Resolver
 from natograph.web.served import ServedGraph
 
 _PLAIN = "text/plain; charset=utf-8"
@@ -49,31 +49,20 @@ OWL_EXTENSION = ".owl"
 it is RDF/XML, like `.rdf`, and not advertised for other resources."""
 
 
-@dataclass(frozen=True)
-class Options:
-    """What, besides the path and format, changes a document."""
+class Missing(Protocol):
+    """What a path naming nothing gets: the closest known IRIs, and the 404 page."""
 
-    lang: str
-    explicit_lang: bool
-    inferred: bool
+    def suggest(self, iri: str) -> list[str]:
+        """The known IRIs closest to `iri`, best first."""
+        ...
 
-
-@dataclass(frozen=True)
-class Pages:
-    """The HTML side, kept behind plain callables so the router does not depend on templates."""
-
-    resource: Callable[[Resource, Description, str, Options], str]
-    """(resource, description, document path, options) -> the page about a resource."""
-    landing: Callable[[str, Options], str]
-    """(document path, options) -> the landing page (dataset overview)."""
-    not_found: Callable[[str, str, list[str], Options], str]
-    """(requested IRI, local path, suggested IRIs, options) -> the 404 page."""
-    suggest: Callable[[str], list[str]]
-    """(requested IRI) -> the known IRIs closest to it, best first."""
+    def not_found_page(
+        self, iri: str, path: str, suggestions: list[str], options: Options
+    ) -> str: ...
 
 
 def resources_router(
-    served: ServedGraph, resolver: Resolver, pages: Pages, cache_bytes: int
+    served: ServedGraph, resolver: Resolver, missing: Missing, cache_bytes: int
 ) -> APIRouter:
     """The catch-all route for dereferencing; include it after every other router."""
     router = APIRouter()
@@ -96,12 +85,12 @@ def resources_router(
             thing_path, fmt = path.removesuffix(OWL_EXTENSION), BY_EXTENSION[".rdf"]
             path = thing_path + fmt.extension
         resource = await run_in_threadpool(resolver.resolve, thing_path)
-        if resource is not None and owl and resource.kind != "ontology":
+        if resource is not None and owl and not resource.handler.answers_owl:
             resource = None
         if resource is None:
             return await run_in_threadpool(_not_found, request, path, options)
         if fmt is None:
-            if resource.kind == "landing" and _prefers_html(request):
+            if resource.handler.page_at_iri and _prefers_html(request):
                 return await _document(request, resource, "", BY_EXTENSION[".html"], options)
             return _see_other(request, resource, thing_path)
         return await _document(request, resource, path, fmt, options)
@@ -124,13 +113,10 @@ def resources_router(
             return Response(status_code=304, headers=headers)
 
         def make() -> bytes:
-            if resource.kind == "landing" and fmt.extension == ".html":
-                return pages.landing(path, options).encode("utf-8")
-            description = resolver.description(resource)
-            if fmt.rdf:
-                context_url = str(request.base_url) + "context.jsonld"
-                return _rdf(resolver, resource, description, fmt, options, context_url)
-            return pages.resource(resource, description, path, options).encode("utf-8")
+            if not fmt.rdf:
+                return resource.handler.page(resource, path, options).encode("utf-8")
+            context_url = str(request.base_url) + "context.jsonld"
+            return _rdf(resource, fmt, options, context_url)
 
         key = (path, fmt.extension, options, host)
         body = await run_in_threadpool(cache.get_or_make, key, make)
@@ -139,10 +125,10 @@ def resources_router(
     def _not_found(request: Request, path: str, options: Options) -> Response:
         thing_path, _ = split_document(path)
         iri = resolver.base + thing_path
-        suggestions = pages.suggest(iri)
+        suggestions = missing.suggest(iri)
         headers = {"Vary": "Accept, Accept-Language", "Cache-Control": "no-cache"}
         if _prefers_html(request):
-            body = pages.not_found(iri, path, suggestions, options)
+            body = missing.not_found_page(iri, path, suggestions, options)
             headers["Content-Language"] = options.lang
             return Response(
                 body, status_code=404, media_type="text/html; charset=utf-8", headers=headers
@@ -182,15 +168,6 @@ def _default_options() -> Options:
     return Options(LANGUAGES[0], False, True)
 
 
-def _offered(resource: Resource, accept: str | None) -> list[str]:
-    """What a thing's IRI negotiates to, best first: HTML wins a tie, except for the ontology
-    asked for by a client that does not name HTML (owlready2 sends no Accept, curl `*/*`):
-    ontology tools want the ontology itself, and RDF/XML is the syntax every one of them reads."""
-    if resource.kind != "ontology" or _names_html(accept):
-        return OFFERED
-    return ["application/rdf+xml", *(t for t in OFFERED if t != "application/rdf+xml")]
-
-
 def _names_html(accept: str | None) -> bool:
     return any(token in HTML_RANGES for token, _q in weighted(accept or ""))
 
@@ -198,7 +175,7 @@ def _names_html(accept: str | None) -> bool:
 def _see_other(request: Request, resource: Resource, thing_path: str) -> Response:
     """303 to the document the Accept header prefers (HTML for browsers and `*/*`)."""
     accept = request.headers.get("accept")
-    chosen = choose(accept, _offered(resource, accept))
+    chosen = choose(accept, resource.handler.offered(_names_html(accept)))
     if chosen is None:
         offered = ", ".join(f.media_type for f in FORMATS)
         return Response(
@@ -240,18 +217,13 @@ def _etag(version: str, path: str, options: Options) -> str:
     return f'"{digest}"'
 
 
-def _rdf(
-    resolver: Resolver,
-    resource: Resource,
-    description: Description,
-    fmt: DocumentFormat,
-    options: Options,
-    context_url: str,
-) -> bytes:
+def _rdf(resource: Resource, fmt: DocumentFormat, options: Options, context_url: str) -> bytes:
+    handler = resource.handler
+    description = handler.description(resource)
     if fmt.extension == ".trig":
-        quads = resolver.quads(resource, description, options.inferred)
-        return ox.serialize(quads, format=ox.RdfFormat.TRIG, prefixes=resolver.prefixes) or b""
-    triples = resolver.triples(resource, description, options.inferred)
+        quads = handler.quads(resource, description, options.inferred)
+        return ox.serialize(quads, format=ox.RdfFormat.TRIG, prefixes=PREFIXES) or b""
+    triples = handler.triples(resource, description, options.inferred)
     if fmt.extension == ".jsonld":
-        return resolver.jsonld(triples, context_url)
+        return handler.site.jsonld(triples, context_url)
     return formats.triples(triples, fmt.media_type)

@@ -25,7 +25,6 @@ from starlette.concurrency import run_in_threadpool
 from starlette.requests import ClientDisconnect
 
 from natograph.errors import NatographError
-from natograph.namespaces import PREFIXES
 from natograph.publish import coverage
 from natograph.publish.negotiate import choose
 from natograph.query import dataset as query_dataset
@@ -37,10 +36,11 @@ from natograph.query.formats import FORMAT_NAMES, GRAPH_FORMAT_NAMES, GRAPH_TYPE
 from natograph.query.text import QueryRejected, guard, query_form
 from natograph.settings import Settings
 from natograph.web import errors
+from natograph.web.caching import SizedLRU
 from natograph.web.conditional import none_match
 from natograph.web.description import service_description
+from natograph.web.errors import ProtocolError
 from natograph.web.http import READ_TIMEOUT_FLAG
-from natograph.web.lru import SizedLRU
 from natograph.web.rdf import content_type, rdf_response
 from natograph.web.served import ServedGraph
 
@@ -49,22 +49,6 @@ log = logging.getLogger("natograph.web")
 FORM = "application/x-www-form-urlencoded"
 QUERY = "application/sparql-query"
 UPDATE = "application/sparql-update"
-
-
-class ProtocolError(NatographError):
-    """A request the Protocol says to refuse, with its status code and an actionable message."""
-
-    def __init__(self, status: int, message: str, headers: dict[str, str] | None = None) -> None:
-        super().__init__(message)
-        self.code = status
-        self.message = message
-        self.headers = headers or {}
-
-    def http_status(self) -> int:
-        return self.code
-
-    def http_headers(self) -> dict[str, str]:
-        return self.headers
 
 
 class ClientGone(Exception):
@@ -339,7 +323,6 @@ def _job(request: Request, parsed: QueryRequest, served: ServedGraph, settings: 
         media_type,
         _dataset(parsed, served),
         settings.max_rows,
-        PREFIXES,
         base_iri=_base_iri(request, settings),
         truncate=_truncate(parsed.params),
     )
@@ -378,8 +361,6 @@ async def _answer(
     if _not_modified(request, etag, served):
         return Response(status_code=304, headers=headers)
     outcome = cache.get(key) or await _execute(job, served, settings, _client(request))
-    if outcome.status != 200:
-        raise ProtocolError(outcome.status, outcome.body.decode("utf-8", "replace"))
     cache.put(key, outcome)
     if outcome.truncated:
         headers["X-SPARQL-MaxRows"] = str(settings.max_rows)

@@ -1,56 +1,23 @@
-"""The store interface the rest of natograph talks to, and its embedded Oxigraph implementation.
+"""The embedded Oxigraph store: natograph's default engine, in memory or on disk.
 
-The web layer and the CLI only ever see `GraphStore` (load, query, describe), so a remote SPARQL
-1.1 engine (Virtuoso, GraphDB, Neptune) can later stand in for the embedded store by implementing
-these three methods.
+Everything Oxigraph-specific lives here: its query options for a dataset, its substitutions, its
+result objects (turned into natograph's engine-neutral ones at once), its on-disk lock.
 """
 
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Protocol
+from typing import Any
 
 import pyoxigraph as ox
 
 from natograph.errors import NatographError
 from natograph.namespaces import PREFIXES
-from natograph.query import dataset as query_dataset
-
-QueryResult = ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples
-
-
-class GraphStore(Protocol):
-    """What natograph needs from a quad store."""
-
-    def load(self, triples: Iterable[ox.Triple | ox.Quad], graph: str) -> None:
-        """Add triples to the named graph `graph` (replacing nothing)."""
-
-    def query(
-        self,
-        sparql: str,
-        *,
-        inferred: bool = True,
-        substitutions: Mapping[str, ox.NamedNode | ox.Literal] | None = None,
-        default_graphs: Sequence[str] | None = None,
-        named_graphs: Sequence[str] | None = None,
-    ) -> QueryResult:
-        """Run a read-only query over the dataset natograph.query.dataset.choose gives: the
-        union of the graphs (less the inferred one if asked), unless the query's FROM or the
-        given graphs say otherwise."""
-
-    def describe(self, iri: str) -> list[ox.Quad]:
-        """The resource's own triples and their blank-node closure (its Concise Bounded
-        Description), each in its named graph; a remote engine answers SPARQL DESCRIBE."""
-
-    def graphs(self) -> list[str]:
-        """The named graphs, by IRI."""
-
-    def count(self, graph: str) -> int:
-        """Triples in one named graph (the dataset description and the releases give sizes)."""
-
-    def __len__(self) -> int: ...
+from natograph.query.dataset import QueryDataset
+from natograph.store.base import QueryResult, Solutions, SparqlStore, Term, Triples
 
 
 class StoreInUse(NatographError, OSError):
@@ -65,12 +32,15 @@ class StoreInUse(NatographError, OSError):
         self.holders = holders
 
 
-class OxigraphStore:
+class OxigraphStore(SparqlStore):
     """Embedded Oxigraph: in memory by default, on disk when given a folder."""
 
-    def __init__(self, path: Path | None = None) -> None:
+    def __init__(self, path: Path | None = None, *, read_only: bool = False) -> None:
         if path is None:
             self._store = ox.Store()
+            return
+        if read_only:
+            self._store = ox.Store.read_only(str(path))
             return
         try:
             self._store = ox.Store(str(path))
@@ -89,28 +59,30 @@ class OxigraphStore:
     def graphs(self) -> list[str]:
         return sorted(g.value for g in self._store.named_graphs() if isinstance(g, ox.NamedNode))
 
-    def query(
+    def evaluate(
         self,
         sparql: str,
-        *,
-        inferred: bool = True,
-        substitutions: Mapping[str, ox.NamedNode | ox.Literal] | None = None,
-        default_graphs: Sequence[str] | None = None,
-        named_graphs: Sequence[str] | None = None,
+        dataset: QueryDataset,
+        bindings: Mapping[str, Term],
+        base_iri: str | None,
     ) -> QueryResult:
-        dataset = query_dataset.choose(
+        subs = {ox.Variable(name): value for name, value in bindings.items()}
+        result = self._store.query(
             sparql,
-            () if inferred else self.graphs(),  # only inferred=false lists the graphs
-            default_graphs=default_graphs,
-            named_graphs=named_graphs,
-            inferred=inferred,
+            prefixes=PREFIXES,
+            base_iri=base_iri,
+            substitutions=subs or None,
+            **_options(dataset),
         )
-        subs: dict[ox.Variable, ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple] = {
-            ox.Variable(k): v for k, v in (substitutions or {}).items()
-        }
-        return self._store.query(
-            sparql, prefixes=PREFIXES, substitutions=subs or None, **dataset.oxigraph()
-        )
+        if isinstance(result, ox.QueryBoolean):
+            return bool(result)
+        if isinstance(result, ox.QuerySolutions):
+            return Solutions([v.value for v in result.variables], (list(s) for s in result))
+        return Triples(result)
+
+    def bulk_load(self, path: Path, fmt: ox.RdfFormat = ox.RdfFormat.N_QUADS) -> None:
+        """Load a dump fast (no transaction: for a store nobody reads yet)."""
+        self._store.bulk_load(path=str(path), format=fmt)
 
     def describe(self, iri: str) -> list[ox.Quad]:
         found: dict[ox.Quad, None] = {}
@@ -143,14 +115,6 @@ class OxigraphStore:
         return len(self._store)
 
 
-def select(store: GraphStore, sparql: str, *, inferred: bool = True) -> ox.QuerySolutions:
-    """The solutions of a SELECT the code itself wrote (any other form is a bug, not bad input)."""
-    result = store.query(sparql, inferred=inferred)
-    if not isinstance(result, ox.QuerySolutions):
-        raise TypeError(f"expected a SELECT query, got {type(result).__name__}: {sparql[:80]}")
-    return result
-
-
 def lock_holders(lock: Path) -> list[int]:
     """Processes holding `lock` open (from /proc; those of other users may be invisible)."""
     target = str(lock.resolve())
@@ -165,3 +129,39 @@ def lock_holders(lock: Path) -> list[int]:
         if target in links:
             holders.append(int(entry.name))
     return sorted(holders)
+
+
+def _options(dataset: QueryDataset) -> dict[str, Any]:
+    """The dataset as pyoxigraph's `Store.query` keyword arguments."""
+    options: dict[str, Any] = {}
+    if dataset.union:
+        options["use_default_graph_as_union"] = True
+    if dataset.default_graphs is not None:
+        options["default_graph"] = [ox.NamedNode(g) for g in dataset.default_graphs]
+    if dataset.named_graphs is not None:
+        options["named_graphs"] = [ox.NamedNode(g) for g in dataset.named_graphs]
+    return options
+
+
+@dataclass(frozen=True)
+class StoreSource:
+    """Where a query worker gets its data: an N-Quads dump (memory store) or an on-disk store."""
+
+    dump: Path | None = None
+    store: Path | None = None
+
+    def open(self) -> OxigraphStore:
+        if self.store is not None:
+            return OxigraphStore(self.store, read_only=True)
+        store = OxigraphStore()
+        if self.dump is not None:
+            store.bulk_load(self.dump)
+        return store
+
+    def args(self) -> list[str]:
+        """The worker's command-line arguments naming this source."""
+        return ["--store", str(self.store)] if self.store else ["--dump", str(self.dump)]
+
+    @classmethod
+    def from_args(cls, kind: str, path: str) -> StoreSource:
+        return cls(dump=Path(path)) if kind == "--dump" else cls(store=Path(path))

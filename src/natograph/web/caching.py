@@ -1,19 +1,29 @@
-"""A bounded LRU of finished answers, sized by their bytes.
+"""The web layer's in-memory caching, one way for each of its two needs.
 
-The dataset is read-only while the server runs, so an answer never goes stale: the SPARQL
-endpoint keeps query results and the dereferencing router rendered documents, each in one of
-these within the `result_cache_mb` setting.
+The dataset is read-only while the server runs, so nothing computed from it goes stale. Two
+kinds of value are kept:
+
+- **per dataset**, computed once on first use and kept for as long as the graph is served
+  (`Computed`, one per ServedGraph): the JSON-LD context, the landing page's figures, the known
+  IRIs a 404 suggests from, the ontology documentation's model;
+- **per request**, many and unbounded in number (query results, rendered documents, compacted
+  JSON-LD, what a path names): kept in a `SizedLRU` within a bound, least recently used first out.
+
+(Process-wide constants such as the template environment use functools.cache; the build's
+results on disk are natograph.build.cache's.)
 """
 
 from __future__ import annotations
 
 import threading
+import typing
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from typing import Generic, TypeVar
 
 K = TypeVar("K", bound=Hashable)
 V = TypeVar("V")
+T = TypeVar("T")
 
 
 class SizedLRU(Generic[K, V]):
@@ -54,3 +64,24 @@ class SizedLRU(Generic[K, V]):
             value = make()
             self.put(key, value)
         return value
+
+
+class Computed:
+    """The one holder of values derived from a served graph, each computed once on first use.
+
+    The JSON-LD context, say, is published at /context.jsonld and used by every JSON-LD
+    document: both ask for it here, so it is computed once per dataset version, not once per
+    consumer. Two first requests racing wait for one computation (a lock per name)."""
+
+    def __init__(self) -> None:
+        self._values: dict[str, object] = {}
+        self._locks: dict[str, threading.Lock] = {}
+        self._guard = threading.Lock()
+
+    def get(self, name: str, compute: Callable[[], T]) -> T:
+        with self._guard:
+            lock = self._locks.setdefault(name, threading.Lock())
+        with lock:
+            if name not in self._values:
+                self._values[name] = compute()
+            return typing.cast(T, self._values[name])
