@@ -1,4 +1,5 @@
-"""Rendering query results: a readable table for people, standard SPARQL formats for machines."""
+"""Query results for a terminal (`natograph query`): a readable table, or a SPARQL results
+format (written by natograph.query.formats, as the endpoint writes them)."""
 
 from __future__ import annotations
 

@@ -1,5 +1,8 @@
 """The SPARQL 1.1 Protocol endpoint (query operation), read-only and safe by default.
 
+This module is the HTTP side only (parameters, media types, caching, status codes); what a query
+is and how it runs is natograph.query's (text, dataset, executor), shared with the CLI.
+
 Every failure maps to the 4xx code the Protocol prescribes, with a plain-text message a person can
 act on: malformed queries 400 (with the parser's line and column), update requests 403 (this
 service is read-only), unsupported request media types 415, unacceptable result types 406 (listing
