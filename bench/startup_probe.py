@@ -17,7 +17,7 @@ import json  # noqa: E402
 
 import uvicorn  # noqa: E402, F401
 
-from natograph import pipeline  # noqa: E402
+from natograph.build import pipeline  # noqa: E402
 from natograph.settings import Settings  # noqa: E402
 from natograph.store import OxigraphStore  # noqa: E402
 from natograph.web.app import create_app  # noqa: E402

@@ -14,7 +14,6 @@ import ast
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 import pyoxigraph as ox
 import pytest
@@ -23,11 +22,21 @@ from rdflib import Dataset, Graph, URIRef
 from rdflib.compare import to_isomorphic
 
 from natograph.build.pipeline import Build
+from natograph.namespaces import PREFIXES
 from natograph.query.dataset import QueryDataset
 from natograph.query.executor import Job, Outcome, execute
 from natograph.settings import Settings
-from natograph.store import GraphStore, OxigraphStore, QueryResult, Solutions, SparqlStore, Term
+from natograph.store import (
+    GraphStore,
+    OxigraphStore,
+    QueryResult,
+    Solutions,
+    SparqlStore,
+    Term,
+    Triples,
+)
 from natograph.store.backend import Backend
+from natograph.store.oxigraph import query_options
 from natograph.web.app import create_app
 from natograph.web.caching import Computed
 from natograph.web.served import ServedGraph
@@ -37,7 +46,8 @@ SRC = ROOT / "src" / "natograph"
 
 
 class TextOnlyStore(SparqlStore):
-    """A store that, like an engine behind HTTP, hands back only serialised results."""
+    """A store that, like an engine behind HTTP, hands back only serialised results (the
+    engine here is an Oxigraph store, asked with the dataset natograph chose for it)."""
 
     def __init__(self, engine: OxigraphStore) -> None:
         self._engine = engine._store  # the "server side": only text leaves it
@@ -49,23 +59,16 @@ class TextOnlyStore(SparqlStore):
         bindings: Mapping[str, Term],
         base_iri: str | None,
     ) -> QueryResult:
-        options: dict[str, Any] = {}
-        if dataset.union:
-            options["use_default_graph_as_union"] = True
-        if dataset.default_graphs is not None:
-            options["default_graph"] = [ox.NamedNode(g) for g in dataset.default_graphs]
-        if dataset.named_graphs is not None:
-            options["named_graphs"] = [ox.NamedNode(g) for g in dataset.named_graphs]
-        from natograph.namespaces import PREFIXES
-
         subs = {ox.Variable(k): v for k, v in bindings.items()}
         raw = self._engine.query(
-            sparql, prefixes=PREFIXES, base_iri=base_iri, substitutions=subs or None, **options
+            sparql,
+            prefixes=PREFIXES,
+            base_iri=base_iri,
+            substitutions=subs or None,
+            **query_options(dataset),
         )
         if isinstance(raw, ox.QueryTriples):
             text = ox.serialize(raw, format=ox.RdfFormat.N_TRIPLES) or b""
-            from natograph.store import Triples
-
             return Triples(t for t in ox.parse(text, format=ox.RdfFormat.N_TRIPLES))
         wire = raw.serialize(format=ox.QueryResultsFormat.JSON)
         parsed = ox.parse_query_results(wire, format=ox.QueryResultsFormat.JSON)
@@ -77,38 +80,7 @@ class TextOnlyStore(SparqlStore):
     def load(self, triples: Iterable[ox.Triple | ox.Quad], graph: str) -> None:
         raise NotImplementedError("read-only")
 
-    def describe(self, iri: str) -> list[ox.Quad]:
-        quads: list[ox.Quad] = []
-        pending: list[ox.NamedNode | ox.BlankNode] = [ox.NamedNode(iri)]
-        seen: set[ox.NamedNode | ox.BlankNode] = set()
-        while pending:
-            node = pending.pop()
-            if node in seen:
-                continue
-            seen.add(node)
-            text = f"SELECT ?p ?o ?g {{ GRAPH ?g {{ {node} ?p ?o }} }}"
-            result = self.query(text, dataset=QueryDataset(named_graphs=tuple(self.graphs())))
-            assert isinstance(result, Solutions)
-            for p, o, g in result:
-                quads.append(ox.Quad(node, p, o, g))
-                if isinstance(o, ox.BlankNode):
-                    pending.append(o)
-        return list(dict.fromkeys(quads))
-
-    def graphs(self) -> list[str]:
-        result = self.query("SELECT DISTINCT ?g { GRAPH ?g { ?s ?p ?o } }", dataset=QueryDataset())
-        assert isinstance(result, Solutions)
-        return sorted(row["g"].value for row in result)
-
-    def count(self, graph: str) -> int:
-        result = self.query(
-            f"SELECT (COUNT(*) AS ?n) {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}", dataset=QueryDataset()
-        )
-        assert isinstance(result, Solutions)
-        return int(next(iter(result))["n"].value)
-
-    def __len__(self) -> int:
-        return sum(self.count(g) for g in self.graphs())
+    # graphs, count, describe and len: SparqlStore's engine-neutral SPARQL defaults.
 
 
 @dataclass

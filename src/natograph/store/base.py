@@ -147,8 +147,46 @@ class SparqlStore(ABC):
         """Run the query over exactly `dataset` (SyntaxError for a query that does not parse,
         ValueError or RuntimeError for one that fails while running)."""
 
-    @abstractmethod
-    def graphs(self) -> list[str]: ...
+    # Engine-neutral defaults in plain SPARQL, for an engine with nothing faster to offer.
+
+    def graphs(self) -> list[str]:
+        result = self.evaluate("SELECT DISTINCT ?g { GRAPH ?g { ?s ?p ?o } }", _ALL, {}, None)
+        assert isinstance(result, Solutions)
+        return sorted(row["g"].value for row in result)
+
+    def count(self, graph: str) -> int:
+        text = f"SELECT (COUNT(*) AS ?n) {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}"
+        result = self.evaluate(text, _ALL, {}, None)
+        assert isinstance(result, Solutions)
+        return int(next(iter(result))["n"].value)
+
+    def describe(self, iri: str) -> list[ox.Quad]:
+        """The Concise Bounded Description, one SELECT per node (blank nodes followed, which
+        needs an engine whose blank-node labels hold across queries; one whose labels do not
+        overrides this with its DESCRIBE)."""
+        found: dict[ox.Quad, None] = {}
+        pending: list[ox.NamedNode | ox.BlankNode] = [ox.NamedNode(iri)]
+        visited: set[ox.NamedNode | ox.BlankNode] = set()
+        while pending:
+            node = pending.pop()
+            if node in visited:
+                continue
+            visited.add(node)
+            text = "SELECT ?s ?p ?o ?g { GRAPH ?g { ?s ?p ?o } }"
+            result = self.evaluate(text, _ALL, {"s": node}, None)
+            assert isinstance(result, Solutions)
+            for _s, p, o, g in result:
+                found.setdefault(ox.Quad(node, p, o, g), None)
+                if isinstance(o, ox.BlankNode):
+                    pending.append(o)
+        return list(found)
+
+    def __len__(self) -> int:
+        return sum(self.count(g) for g in self.graphs())
+
+
+_ALL = QueryDataset()
+"""The query's own dataset: with GRAPH ?g, every named graph."""
 
 
 class QueryExecutor(Protocol):

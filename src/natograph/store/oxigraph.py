@@ -72,7 +72,7 @@ class OxigraphStore(SparqlStore):
             prefixes=PREFIXES,
             base_iri=base_iri,
             substitutions=subs or None,
-            **_options(dataset),
+            **query_options(dataset),
         )
         if isinstance(result, ox.QueryBoolean):
             return bool(result)
@@ -131,7 +131,7 @@ def lock_holders(lock: Path) -> list[int]:
     return sorted(holders)
 
 
-def _options(dataset: QueryDataset) -> dict[str, Any]:
+def query_options(dataset: QueryDataset) -> dict[str, Any]:
     """The dataset as pyoxigraph's `Store.query` keyword arguments."""
     options: dict[str, Any] = {}
     if dataset.union:
