@@ -11,7 +11,7 @@ decided once, by natograph.query.dataset.choose, in `SparqlStore.query`; an engi
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, Protocol
 
 import pyoxigraph as ox
@@ -164,25 +164,36 @@ class SparqlStore(ABC):
         """The Concise Bounded Description, one SELECT per node (blank nodes followed, which
         needs an engine whose blank-node labels hold across queries; one whose labels do not
         overrides this with its DESCRIBE)."""
-        found: dict[ox.Quad, None] = {}
-        pending: list[ox.NamedNode | ox.BlankNode] = [ox.NamedNode(iri)]
-        visited: set[ox.NamedNode | ox.BlankNode] = set()
-        while pending:
-            node = pending.pop()
-            if node in visited:
-                continue
-            visited.add(node)
-            text = "SELECT ?s ?p ?o ?g { GRAPH ?g { ?s ?p ?o } }"
-            result = self.evaluate(text, _ALL, {"s": node}, None)
-            assert isinstance(result, Solutions)
-            for _s, p, o, g in result:
-                found.setdefault(ox.Quad(node, p, o, g), None)
-                if isinstance(o, ox.BlankNode):
-                    pending.append(o)
-        return list(found)
+        return concise_bounded_description(iri, self._quads_about)
+
+    def _quads_about(self, node: ox.NamedNode | ox.BlankNode) -> Iterator[ox.Quad]:
+        text = "SELECT ?s ?p ?o ?g { GRAPH ?g { ?s ?p ?o } }"
+        result = self.evaluate(text, _ALL, {"s": node}, None)
+        assert isinstance(result, Solutions)
+        return (ox.Quad(node, p, o, g) for _s, p, o, g in result)
 
     def __len__(self) -> int:
         return sum(self.count(g) for g in self.graphs())
+
+
+def concise_bounded_description(
+    iri: str, quads_about: Callable[[ox.NamedNode | ox.BlankNode], Iterable[ox.Quad]]
+) -> list[ox.Quad]:
+    """The resource's quads and, recursively, those of the blank nodes they point to (CBD, W3C
+    Member Submission 2005), each once, given how an engine lists the quads about one node."""
+    found: dict[ox.Quad, None] = {}
+    pending: list[ox.NamedNode | ox.BlankNode] = [ox.NamedNode(iri)]
+    visited: set[ox.NamedNode | ox.BlankNode] = set()
+    while pending:
+        node = pending.pop()
+        if node in visited:
+            continue
+        visited.add(node)
+        for quad in quads_about(node):
+            found.setdefault(quad, None)
+            if isinstance(quad.object, ox.BlankNode):
+                pending.append(quad.object)
+    return list(found)
 
 
 _ALL = QueryDataset()

@@ -17,7 +17,14 @@ import pyoxigraph as ox
 from natograph.errors import NatographError
 from natograph.namespaces import PREFIXES
 from natograph.query.dataset import QueryDataset
-from natograph.store.base import QueryResult, Solutions, SparqlStore, Term, Triples
+from natograph.store.base import (
+    QueryResult,
+    Solutions,
+    SparqlStore,
+    Term,
+    Triples,
+    concise_bounded_description,
+)
 
 
 class StoreInUse(NatographError, OSError):
@@ -85,19 +92,9 @@ class OxigraphStore(SparqlStore):
         self._store.bulk_load(path=str(path), format=fmt)
 
     def describe(self, iri: str) -> list[ox.Quad]:
-        found: dict[ox.Quad, None] = {}
-        pending: list[ox.NamedNode | ox.BlankNode] = [ox.NamedNode(iri)]
-        visited: set[ox.NamedNode | ox.BlankNode] = set()
-        while pending:
-            subject = pending.pop()
-            if subject in visited:
-                continue
-            visited.add(subject)
-            for quad in self._store.quads_for_pattern(subject, None, None, None):
-                found.setdefault(quad, None)
-                if isinstance(quad.object, ox.BlankNode):
-                    pending.append(quad.object)
-        return list(found)
+        return concise_bounded_description(
+            iri, lambda node: self._store.quads_for_pattern(node, None, None, None)
+        )
 
     def count(self, graph: str) -> int:
         """Triples in one named graph (counted by the engine, not in Python)."""
