@@ -22,7 +22,7 @@ from rdflib import Dataset, Graph, URIRef
 from rdflib.compare import to_isomorphic
 
 from natograph.build.pipeline import Build
-from natograph.namespaces import PREFIXES
+from natograph.query import formats
 from natograph.query.dataset import QueryDataset
 from natograph.query.executor import Job, Outcome, execute
 from natograph.settings import Settings
@@ -36,7 +36,6 @@ from natograph.store import (
     Triples,
 )
 from natograph.store.backend import Backend
-from natograph.store.oxigraph import query_options
 from natograph.web.app import create_app
 from natograph.web.caching import Computed
 from natograph.web.served import ServedGraph
@@ -46,11 +45,12 @@ SRC = ROOT / "src" / "natograph"
 
 
 class TextOnlyStore(SparqlStore):
-    """A store that, like an engine behind HTTP, hands back only serialised results (the
-    engine here is an Oxigraph store, asked with the dataset natograph chose for it)."""
+    """A store that, like an engine behind HTTP, hands back only serialised results: each answer
+    of the engine (here an Oxigraph store, asked over the dataset natograph chose) is written
+    as SPARQL results JSON or N-Triples and parsed back, as a remote engine's would be."""
 
     def __init__(self, engine: OxigraphStore) -> None:
-        self._engine = engine._store  # the "server side": only text leaves it
+        self._engine = engine  # the "server side": only text leaves it
 
     def evaluate(
         self,
@@ -59,18 +59,14 @@ class TextOnlyStore(SparqlStore):
         bindings: Mapping[str, Term],
         base_iri: str | None,
     ) -> QueryResult:
-        subs = {ox.Variable(k): v for k, v in bindings.items()}
-        raw = self._engine.query(
-            sparql,
-            prefixes=PREFIXES,
-            base_iri=base_iri,
-            substitutions=subs or None,
-            **query_options(dataset),
-        )
-        if isinstance(raw, ox.QueryTriples):
-            text = ox.serialize(raw, format=ox.RdfFormat.N_TRIPLES) or b""
+        answer = self._engine.evaluate(sparql, dataset, bindings, base_iri)
+        if isinstance(answer, Triples):
+            text = formats.triples(answer, "application/n-triples")
             return Triples(t for t in ox.parse(text, format=ox.RdfFormat.N_TRIPLES))
-        wire = raw.serialize(format=ox.QueryResultsFormat.JSON)
+        if isinstance(answer, bool):
+            wire = formats.boolean(answer, "json")
+        else:
+            wire = formats.solutions(answer.variables, answer, "json")
         parsed = ox.parse_query_results(wire, format=ox.QueryResultsFormat.JSON)
         if isinstance(parsed, ox.QueryBoolean):
             return bool(parsed)

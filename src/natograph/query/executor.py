@@ -144,7 +144,7 @@ _FAILURES: dict[str, type[NatographError]] = {
     "too-large": ResultTooLarge,
     "fault": WorkerFault,
 }
-_KINDS = {cls: kind for kind, cls in _FAILURES.items()}
+_KINDS: dict[type[Exception], str] = {cls: kind for kind, cls in _FAILURES.items()}
 
 
 def worker_main(argv: list[str]) -> None:
@@ -224,13 +224,10 @@ def _answer(store: GraphStore, job: Job) -> Outcome | Failure:
         return execute(store, job)
     except MemoryError:
         return OUT_OF_MEMORY
-    except NatographError as err:
+    except Exception as err:
         kind = _KINDS.get(type(err))
         if kind is not None:
             return Failure(kind, str(err))
-        traceback.print_exc()
-        return Failure("fault")
-    except Exception:
         traceback.print_exc()
         return Failure("fault")
 
@@ -243,9 +240,8 @@ def execute(store: GraphStore, job: Job) -> Outcome:
     the last point before the engine.
     """
     guard(job.query)
-    dataset = job.dataset if job.dataset is not None else query_dataset.choose(job.query, ())
     try:
-        result = store.query(job.query, dataset=dataset, base_iri=job.base_iri)
+        result = store.query(job.query, dataset=job.dataset, base_iri=job.base_iri)
         body, rows, truncated = _serialise(result, job)
     except SyntaxError as err:
         raise BadQuery(syntax_message(err)) from None
@@ -258,7 +254,7 @@ def _serialise(result: object, job: Job) -> tuple[bytes, int, bool]:
     _check_form(result, job)
     if isinstance(result, bool):
         kind = formats.SELECT_TYPES[job.media_type]
-        return formats.boolean(bool(result), kind), 1, False
+        return formats.boolean(result, kind), 1, False
     if isinstance(result, Solutions):
         names = list(result.variables)
         rows, note = _bounded(_take(([s[n] for n in names] for s in result), job.max_rows), job)

@@ -39,6 +39,7 @@ from multiprocessing.connection import Connection
 from pathlib import Path
 
 from natograph.query.executor import (
+    OUT_OF_MEMORY,
     Busy,
     ClientLimit,
     Failure,
@@ -281,7 +282,7 @@ class QueryPool:
                 raise MemoryExceeded(self.memory_mb) from None
             raise WorkerLost from None
         if isinstance(outcome, Failure):
-            if outcome.kind == "memory":  # the worker caught a MemoryError, and is ending
+            if outcome == OUT_OF_MEMORY:  # the worker caught a MemoryError, and is ending
                 self._replace(worker)
             else:
                 self._release(worker)

@@ -111,9 +111,11 @@ class GraphStore(Protocol):
 
 
 class SparqlStore(ABC):
-    """The part of a GraphStore that is the same for every engine: choosing the dataset.
+    """The part of a GraphStore that is the same for every engine: choosing the dataset, and
+    graphs, count, describe and len in plain SPARQL.
 
-    An engine subclasses it and implements `evaluate` (plus load, describe, graphs, count)."""
+    An engine subclasses it and implements `evaluate` and `load`, overriding a default only where
+    it has something faster (Oxigraph lists a node's quads, its graphs and its size directly)."""
 
     def query(
         self,

@@ -79,7 +79,7 @@ class OxigraphStore(SparqlStore):
             prefixes=PREFIXES,
             base_iri=base_iri,
             substitutions=subs or None,
-            **query_options(dataset),
+            **_options(dataset),
         )
         if isinstance(result, ox.QueryBoolean):
             return bool(result)
@@ -95,12 +95,6 @@ class OxigraphStore(SparqlStore):
         return concise_bounded_description(
             iri, lambda node: self._store.quads_for_pattern(node, None, None, None)
         )
-
-    def count(self, graph: str) -> int:
-        """Triples in one named graph (counted by the engine, not in Python)."""
-        result = self._store.query(f"SELECT (COUNT(*) AS ?n) {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}")
-        assert isinstance(result, ox.QuerySolutions)
-        return int(next(iter(result))["n"].value)
 
     def dump(self, path: Path, fmt: ox.RdfFormat = ox.RdfFormat.N_QUADS) -> None:
         self._store.dump(str(path), format=fmt)
@@ -128,7 +122,7 @@ def lock_holders(lock: Path) -> list[int]:
     return sorted(holders)
 
 
-def query_options(dataset: QueryDataset) -> dict[str, Any]:
+def _options(dataset: QueryDataset) -> dict[str, Any]:
     """The dataset as pyoxigraph's `Store.query` keyword arguments."""
     options: dict[str, Any] = {}
     if dataset.union:
