@@ -218,7 +218,7 @@ def _startup_breakdown(startup: Any) -> list[str]:
             for name, key in (
                 ("parse", "seconds_parse"),
                 ("SHACL", "seconds_shacl"),
-                ("owlrl", "seconds_owlrl"),
+                ("OWL 2 RL", "seconds_reasoner"),
                 ("HermiT", "seconds_hermit"),
             )
             if key in stats
@@ -506,7 +506,7 @@ def _startup(startup: Any) -> list[str]:
     keys = [
         ("parse", "seconds_parse"),
         ("SHACL", "seconds_shacl"),
-        ("OWL RL (owlrl)", "seconds_owlrl"),
+        ("OWL 2 RL (default engine)", "seconds_reasoner"),
         ("HermiT", "seconds_hermit"),
         ("pipeline total", "seconds_total"),
         ("`natograph check` wall (incl. interpreter and imports)", "wall"),

@@ -191,9 +191,12 @@ def test_engine_specifics_stay_inside_the_store_package() -> None:
     """Oxigraph's store and result classes are named only in natograph.store; the modules that
     build the embedded backend (the pipeline, serve) may name OxigraphStore, nothing else."""
     builders = {SRC / "build" / "pipeline.py", SRC / "web" / "served.py", SRC / "cli.py"}
+    # The reasoner's working memory: a private, throw-away store in which the OWL 2 RL rules
+    # run before anything is loaded into the backend (whichever engine that is).
+    scratch = {SRC / "build" / "rules.py", SRC / "build" / "closure.py"}
     offenders = []
     for path in _python_files(SRC):
-        if SRC / "store" in path.parents:
+        if SRC / "store" in path.parents or path in scratch:
             continue
         tree = ast.parse(path.read_text())
         for node in ast.walk(tree):

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -30,6 +31,9 @@ class Settings(BaseSettings):
     """On-disk Oxigraph store folder; None keeps the store in memory."""
     reasoner: bool = True
     """Run OWL 2 RL materialisation (the inferred graph)."""
+    reasoner_engine: Literal["reasonable", "owlrl"] = "reasonable"
+    """OWL 2 RL engine: `reasonable` (compiled, with natograph's schema and inconsistency rules;
+    about ten times faster) or `owlrl` (the pure-Python reference). Both give the same closure."""
     hermit: bool = True
     """Run the HermiT DL consistency check (needs Java)."""
     java: str = "java"

@@ -14,7 +14,7 @@ import tempfile
 from collections.abc import Iterable
 from pathlib import Path
 
-_VERSIONED = ("natograph", "owlrl", "owlready2", "pyshacl", "rdflib")
+_VERSIONED = ("natograph", "owlrl", "owlready2", "pyoxigraph", "pyshacl", "rdflib", "reasonable")
 
 
 def content_key(step: str, files: Iterable[Path]) -> str:

@@ -147,11 +147,13 @@ def to_rdflib(triples: Iterable[ox.Triple | ox.Quad], graph: Graph | None = None
     graph = graph if graph is not None else Graph()
     add = graph.add
     for t in triples:
-        add((_term(t.subject), _term(t.predicate), _term(t.object)))
+        add((rdflib_term(t.subject), rdflib_term(t.predicate), rdflib_term(t.object)))
     return graph
 
 
-def _term(term: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple | ox.DefaultGraph) -> Node:
+def rdflib_term(
+    term: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple | ox.DefaultGraph,
+) -> Node:
     if isinstance(term, ox.NamedNode):
         return URIRef(term.value)
     if isinstance(term, ox.BlankNode):
@@ -166,12 +168,12 @@ def _term(term: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple | ox.Defaul
     raise TypeError(f"unsupported RDF term {term!r}")
 
 
-def from_rdflib(graph: Graph) -> list[ox.Triple]:
-    """Copy an rdflib graph (the reasoner's output) into Oxigraph terms."""
-    return [ox.Triple(_ox(s), _ox(p), _ox(o)) for s, p, o in graph]  # type: ignore[arg-type]
+def from_rdflib(graph: Iterable[tuple[Node, Node, Node]]) -> list[ox.Triple]:
+    """Copy an rdflib graph (or triples: a reasoner's output) into Oxigraph terms."""
+    return [ox.Triple(oxigraph_term(s), oxigraph_term(p), oxigraph_term(o)) for s, p, o in graph]  # type: ignore[arg-type]
 
 
-def _ox(term: Node) -> ox.NamedNode | ox.BlankNode | ox.Literal:
+def oxigraph_term(term: Node) -> ox.NamedNode | ox.BlankNode | ox.Literal:
     if isinstance(term, URIRef):
         return ox.NamedNode(str(term))
     if isinstance(term, BNode):

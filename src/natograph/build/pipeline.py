@@ -14,7 +14,7 @@ from pathlib import Path
 
 from rdflib import Graph
 
-from natograph.build import definitions, reason, temporal, validate
+from natograph.build import closure, definitions, reason, rules, temporal, validate
 from natograph.build.cache import Cache, content_key
 from natograph.build.diagnostics import CheckFailed, Problem, Report
 from natograph.build.parse import ParsedFile, from_rdflib, parse_turtle, to_rdflib
@@ -112,13 +112,15 @@ def _check(result: Build, settings: Settings, *, shacl_check: bool) -> None:
         stats["seconds_shacl"] = round(time.perf_counter() - t, 3)
     if settings.reasoner:
         t = time.perf_counter()
-        key = content_key("owlrl", inputs)
-        result.inferred, problems = reason.materialise_cached(asserted, cache, key)
+        engine = settings.reasoner_engine
+        code = [Path(str(m.__file__)) for m in (reason, closure, rules)]
+        key = content_key(f"owl-rl-{engine}", [*inputs, *code])
+        result.inferred, problems = reason.materialise_cached(asserted, cache, key, engine)
         report.extend(_located(problems, result))
         # Precision windows (natograph.build.temporal): derived facts, kept with the entailments.
         result.inferred += temporal.windows(asserted)
         stats["triples_inferred"] = len(result.inferred)
-        stats["seconds_owlrl"] = round(time.perf_counter() - t, 3)
+        stats["seconds_reasoner"] = round(time.perf_counter() - t, 3)
     if settings.hermit:
         t = time.perf_counter()
         key = content_key("hermit", inputs)

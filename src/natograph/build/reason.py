@@ -2,7 +2,13 @@
 
 The inferred triples go to a separate named graph so that a query can include or exclude them;
 they are the closure minus what was asserted, without the tautologies (x owl:sameAs x, x a
-owl:Thing, ...) and blank-node triples that OWL RL rules produce and that mean nothing to a reader.
+owl:Thing, ...), blank-node triples and statements about the built-in vocabulary that OWL RL
+rules produce and that mean nothing to a reader.
+
+Two engines give the same closure (tests/test_reasoners.py): `reasonable`, a compiled OWL 2 RL
+engine, with the schema and inconsistency rules it lacks run as SPARQL (natograph.build.rules),
+the default because it is some fifty times faster; and owlrl, the pure-Python reference, behind
+`NATOGRAPH_REASONER_ENGINE=owlrl`.
 """
 
 from __future__ import annotations
@@ -14,11 +20,11 @@ import sys
 import tempfile
 from pathlib import Path
 
-import owlrl
 from rdflib import OWL, RDF, RDFS, XSD, BNode, Graph, Literal, URIRef
 from rdflib.term import Node
 
 from natograph.build.cache import Cache
+from natograph.build.closure import Engine, closure
 from natograph.build.diagnostics import (
     Problem,
     cached_problems,
@@ -26,7 +32,6 @@ from natograph.build.diagnostics import (
     problems_to_json,
 )
 
-_ERR = URIRef("http://www.daml.org/2002/03/agents/agent-ont#error")
 _TRIVIAL_TYPES = {OWL.Thing, RDFS.Resource, RDFS.Class, OWL.Class, RDF.Property}
 _REFLEXIVE = {
     OWL.sameAs,
@@ -36,28 +41,35 @@ _REFLEXIVE = {
     RDFS.subPropertyOf,
 }
 _PLAIN_LITERAL = URIRef("http://www.w3.org/1999/02/22-rdf-syntax-ns#PlainLiteral")
+_BUILT_IN = (str(RDF), str(RDFS), str(OWL), str(XSD))
 
 
-def materialise(asserted: Graph) -> tuple[Graph, list[Problem]]:
+def materialise(asserted: Graph, engine: Engine = "reasonable") -> tuple[Graph, list[Problem]]:
     """Return the OWL 2 RL triples entailed by `asserted` but not in it, and any inconsistency."""
-    closure = Graph(store="SimpleMemory")  # no contexts needed: markedly faster for owlrl
-    for triple in asserted:
-        closure.add(triple)
-    owlrl.DeductiveClosure(owlrl.OWLRL_Semantics, improved_datatypes=False).expand(closure)
+    triples, messages = closure(asserted, engine)
     problems = [
-        Problem("reasoner", f"OWL 2 RL inconsistency: {msg}", hint=_rl_hint(str(msg)))
-        for msg in sorted(str(m) for m in closure.objects(None, _ERR))
+        Problem("reasoner", f"OWL 2 RL inconsistency: {msg}", hint=_rl_hint(msg))
+        for msg in sorted(set(messages))
     ]
     inferred = Graph()
-    for s, p, o in closure:
+    for s, p, o in triples:
+        o = _plain(o)
         if (s, p, o) not in asserted and _meaningful(s, p, o):
             inferred.add((s, p, o))
     return inferred, problems
 
 
+def _plain(o: Node) -> Node:
+    """`"x"^^xsd:string` as `"x"`: one term in RDF 1.1, two in rdflib (reasonable writes the
+    first for plain literals, which would otherwise look like new triples)."""
+    return Literal(str(o)) if isinstance(o, Literal) and o.datatype == XSD.string else o
+
+
 def _meaningful(s: Node, p: Node, o: Node) -> bool:
     if isinstance(s, BNode | Literal) or isinstance(o, BNode):
         return False
+    if str(s).startswith(_BUILT_IN):
+        return False  # owlrl's axiomatic triples and owl:Nothing rdfs:subClassOf C: the specs'
     if p == RDF.type and o in _TRIVIAL_TYPES:
         return False
     if p in _REFLEXIVE and s == o:
@@ -188,13 +200,15 @@ def _java_problem(java: str) -> str | None:
     return None
 
 
-def materialise_cached(asserted: Graph, cache: Cache, key: str) -> tuple[Graph, list[Problem]]:
-    """`materialise`, reusing the result for byte-identical inputs."""
+def materialise_cached(
+    asserted: Graph, cache: Cache, key: str, engine: Engine = "reasonable"
+) -> tuple[Graph, list[Problem]]:
+    """`materialise`, reusing the result for byte-identical inputs (`key` names the engine)."""
     hit, problems_json = cache.get(key, ".nt"), cache.get(key, ".json")
     if hit is not None and problems_json is not None:
         inferred = Graph().parse(data=hit.decode("utf-8"), format="nt")
         return inferred, problems_from_json(problems_json)
-    inferred, problems = materialise(asserted)
+    inferred, problems = materialise(asserted, engine)
     cache.put(key, ".nt", inferred.serialize(format="nt", encoding="utf-8"))
     cache.put(key, ".json", problems_to_json(problems))
     return inferred, problems

@@ -1,0 +1,127 @@
+"""The OWL 2 RL closure of a graph, by either engine, as the triples it adds and its messages.
+
+`reasonable` (compiled, the default) runs the instance rules; natograph.build.rules adds the
+schema and inconsistency rules it lacks. owlrl (pure Python, the reference) runs them all.
+tests/test_reasoners.py checks that the two agree on the curated graph and on a fixture that
+exercises every rule the ontology uses.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from typing import Literal as Choice
+
+import owlrl
+import pyoxigraph as ox
+import reasonable  # type: ignore[import-untyped]
+from rdflib import Graph, Literal, URIRef
+from rdflib.term import Node
+
+from natograph.build import rules
+from natograph.build.parse import from_rdflib, oxigraph_term, rdflib_term
+
+Engine = Choice["reasonable", "owlrl"]
+ENGINES: tuple[Engine, ...] = ("reasonable", "owlrl")
+Triple = tuple[Node, Node, Node]
+_ERR = URIRef("http://www.daml.org/2002/03/agents/agent-ont#error")
+_LITERAL = "urn:natograph:literal:"
+_OWL = "http://www.w3.org/2002/07/owl#"
+
+
+def closure(asserted: Graph, engine: Engine) -> tuple[Iterable[Triple], list[str]]:
+    """Triples of the closure (a superset of what is new) and owlrl-worded inconsistencies."""
+    return _owlrl(asserted) if engine == "owlrl" else _reasonable(asserted)
+
+
+def _owlrl(asserted: Graph) -> tuple[Graph, list[str]]:
+    graph = Graph(store="SimpleMemory")  # no contexts needed: markedly faster for owlrl
+    for triple in asserted:
+        graph.add(triple)
+    owlrl.DeductiveClosure(owlrl.OWLRL_Semantics, improved_datatypes=False).expand(graph)
+    return graph, [str(m) for m in graph.objects(None, _ERR)]
+
+
+def _reasonable(asserted: Graph) -> tuple[Iterator[Triple], list[str]]:
+    """reasonable's closure, after and before natograph's schema rules, and the `false` rules.
+
+    The schema closure goes first so that reasonable's instance rules see every subclass and
+    subproperty; a class reasonable itself types may bring new schema consequences, so the two
+    alternate until neither adds anything (on natograph's graphs: once)."""
+    store, codes = ox.Store(), _Literals()
+    base = {codes.to_store(t) for t in from_rdflib(asserted)}
+    store.extend(base)
+    rules.schema_closure(store, _GRAPH)
+    while True:
+        reasoner = reasonable.PyReasoner()
+        reasoner.from_graph([codes.to_reasoner(q) for q in store])
+        found = (codes.from_reasoner(t) for t in reasoner.reason())
+        new = [q for q in found if q is not None and q not in store]
+        store.extend(new)
+        if not rules.schema_closure(store, _GRAPH) and not new:
+            break
+    messages = [codes.decoded(m) for m in rules.inconsistencies(store, _GRAPH)]
+    messages += [_ill_typed(o) for o in asserted.objects() if _is_ill_typed(o)]
+    return (codes.to_rdflib(q) for q in store if q not in base), messages
+
+
+_GRAPH = ox.DefaultGraph()
+
+
+class _Literals:
+    """Literals stand in as IRIs while the closure is computed. An Oxigraph store keeps a
+    numeric literal by value (2.0 comes back as "2"^^xsd:decimal) and reasonable's rdflib bridge
+    rewrites lexical forms ("3"^^xsd:double as "3.0"), so either would return an asserted value
+    as a different term. No rule natograph uses looks inside a literal except those of OWL's own
+    vocabulary (owl:maxCardinality 0, owl:hasValue), which stay literals; dt-not-type is checked
+    on the literals themselves."""
+
+    def __init__(self) -> None:
+        self._codes: dict[ox.Literal, ox.NamedNode] = {}
+        self._literals: dict[str, ox.Literal] = {}
+
+    def to_store(self, triple: ox.Triple) -> ox.Quad:
+        s, p, o = triple.subject, triple.predicate, triple.object
+        if isinstance(o, ox.Literal) and not p.value.startswith(_OWL):
+            code = self._codes.get(o)
+            if code is None:
+                code = self._codes[o] = ox.NamedNode(f"{_LITERAL}{len(self._codes)}")
+                self._literals[code.value] = o
+            o = code
+        return ox.Quad(s, p, o, _GRAPH)
+
+    def to_reasoner(self, quad: ox.Quad) -> Triple:
+        return rdflib_term(quad.subject), URIRef(quad.predicate.value), rdflib_term(quad.object)
+
+    def from_reasoner(self, triple: Triple) -> ox.Quad | None:
+        """Back to Oxigraph terms; None for a triple whose subject is a literal."""
+        s, p, o = triple
+        if isinstance(s, Literal) or str(s) in self._literals:
+            return None  # e.g. "1949"^^xsd:gYear rdf:type owl:Thing: no RDF triple
+        subject, obj = oxigraph_term(s), oxigraph_term(o)
+        assert not isinstance(subject, ox.Literal)
+        return ox.Quad(subject, ox.NamedNode(str(p)), obj, _GRAPH)
+
+    def to_rdflib(self, quad: ox.Quad) -> Triple:
+        o = quad.object
+        if isinstance(o, ox.NamedNode):
+            o = self._literals.get(o.value, o)
+        return rdflib_term(quad.subject), URIRef(quad.predicate.value), rdflib_term(o)
+
+    def decoded(self, message: str) -> str:
+        """A message naming stand-ins names the literals again."""
+        if _LITERAL not in message:
+            return message
+        for code, literal in self._literals.items():
+            message = message.replace(code, literal.value)
+        return message
+
+
+def _is_ill_typed(node: Node) -> bool:
+    return isinstance(node, Literal) and bool(node.ill_typed)
+
+
+def _ill_typed(literal: Node) -> str:
+    """dt-not-type, in owlrl's words (SPARQL engines accept any lexical form, so not a rule)."""
+    assert isinstance(literal, Literal)
+    datatype = literal.datatype
+    return f"Lexical value of the literal '{literal}' does not match its datatype ({datatype})"
