@@ -217,6 +217,7 @@ def schema_closure(store: ox.Store, graph: ox.NamedNode | ox.DefaultGraph) -> in
             ox.Quad(t.subject, t.predicate, t.object, graph)
             for rule in _SCHEMA
             for t in _construct(store, rule.construct(), graph)
+            if t.subject != t.object  # c rdfs:subClassOf c: never kept, and it implies nothing
         }
         if not new:
             return added
