@@ -277,3 +277,39 @@ def test_definition_rule_works_when_the_ontology_is_in_the_data_graph() -> None:
     assert undefined(ontology) == set()
     ontology.remove((NGO.Country, SKOS.definition, None))
     assert undefined(ontology) == {str(NGO.Country)}
+
+
+@pytest.mark.parametrize("name", sorted(p.name for p in FIXTURES.glob("*.ttl")))
+def test_the_compiled_engine_reports_what_pyshacl_reports(tmp_path: Path, name: str) -> None:
+    """Issue 10, point 2: pyshacl-turbo against pySHACL, the reference, problem by problem
+    (message, shape, focus, path, value, severity, file and line) on each kind of mistake."""
+    reports = {}
+    for engine in ("pyshacl", "pyshacl-turbo"):
+        root = tmp_path / engine
+        root.mkdir()
+        shutil.copytree(ROOT / "ontology", root / "ontology")
+        shutil.copytree(ROOT / "shapes", root / "shapes")
+        (root / "data").mkdir()
+        sources = Graph().parse(ROOT / "data" / "sources.ttl")
+        sources.remove((None, NGO.names, None))
+        sources.serialize(root / "data" / "sources.ttl", format="turtle")
+        folder = "ontology" if name.startswith("ontology_") else "data"
+        shutil.copy(FIXTURES / name, root / folder / name)
+        settings = Settings(
+            root=root, hermit=False, reasoner=False, cache=False, shacl_engine=engine
+        )
+        reports[engine] = [
+            p for p in pipeline.build(settings).report.problems if p.check == "shacl"
+        ]
+    assert reports["pyshacl"], "each fixture has a mistake the shapes catch"
+    assert reports["pyshacl-turbo"] == reports["pyshacl"]
+
+
+def test_the_compiled_engine_reports_what_pyshacl_reports_on_the_curated_graph() -> None:
+    reports = {}
+    for engine in ("pyshacl", "pyshacl-turbo"):
+        settings = Settings(
+            root=ROOT, hermit=False, reasoner=False, cache=False, shacl_engine=engine
+        )
+        reports[engine] = pipeline.build(settings).report.problems
+    assert reports["pyshacl-turbo"] == reports["pyshacl"]

@@ -34,6 +34,9 @@ class Settings(BaseSettings):
     reasoner_engine: Literal["reasonable", "owlrl"] = "reasonable"
     """OWL 2 RL engine: `reasonable` (compiled, with natograph's schema and inconsistency rules;
     about ten times faster) or `owlrl` (the pure-Python reference). Both give the same closure."""
+    shacl_engine: Literal["pyshacl", "pyshacl-turbo"] = "pyshacl-turbo"
+    """SHACL engine: pyshacl-turbo (compiled, pySHACL's API; about ten times faster) or pySHACL,
+    the reference. Both give the same reports (tests/test_shapes.py)."""
     hermit: bool = True
     """Run the HermiT DL consistency check (needs Java)."""
     java: str = "java"

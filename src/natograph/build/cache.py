@@ -14,7 +14,16 @@ import tempfile
 from collections.abc import Iterable
 from pathlib import Path
 
-_VERSIONED = ("natograph", "owlrl", "owlready2", "pyoxigraph", "pyshacl", "rdflib", "reasonable")
+_VERSIONED = (
+    "natograph",
+    "owlrl",
+    "owlready2",
+    "pyoxigraph",
+    "pyshacl",
+    "pyshacl-turbo",
+    "rdflib",
+    "reasonable",
+)
 
 
 def content_key(step: str, files: Iterable[Path]) -> str:

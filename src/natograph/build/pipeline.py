@@ -104,9 +104,10 @@ def _check(result: Build, settings: Settings, *, shacl_check: bool) -> None:
     if shacl_check:
         t = time.perf_counter()
         shapes = [p.path for p in result.shapes]
-        key = content_key("shacl", [*inputs, *shapes, Path(validate.__file__)])
+        shacl_engine = settings.shacl_engine
+        key = content_key(f"shacl-{shacl_engine}", [*inputs, *shapes, Path(validate.__file__)])
         found = validate.shacl_cached(
-            data, ontology, result.graph("shapes"), result.locate, cache, key
+            data, ontology, result.graph("shapes"), result.locate, cache, key, shacl_engine
         )
         report.extend(found)
         stats["seconds_shacl"] = round(time.perf_counter() - t, 3)

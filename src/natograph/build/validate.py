@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from pyshacl import validate as shacl_validate
+import pyshacl
+import pyshacl_turbo
 from rdflib import RDF, Graph, Literal, URIRef
 from rdflib.namespace import SH
 from rdflib.term import Node
@@ -24,24 +25,39 @@ that literal in its description)."""
 _SEVERITY = {SH.Violation: Severity.ERROR, SH.Warning: Severity.WARNING, SH.Info: Severity.INFO}
 
 
+ENGINES = {"pyshacl": pyshacl.validate, "pyshacl-turbo": pyshacl_turbo.validate}
+"""pyshacl-turbo, a Rust engine behind pySHACL's API, is the default (about ten times faster);
+pySHACL is the reference it is tested against, problem by problem (tests/test_shapes.py)."""
+
+
 def shacl_cached(
-    data: Graph, ontology: Graph, shapes: Graph, locate: Locator, cache: Cache, key: str
+    data: Graph,
+    ontology: Graph,
+    shapes: Graph,
+    locate: Locator,
+    cache: Cache,
+    key: str,
+    engine: str = "pyshacl-turbo",
 ) -> list[Problem]:
     """`shacl`, reusing the report for byte-identical inputs.
 
     The report depends only on the bytes of the ontology, data and shape files, on pySHACL's
     version and on this module (which words the messages), all of which make up `key`: an
     unchanged graph is validated once, not at every start-up and every `natograph query`."""
-    return cached_problems(cache, key, ".shacl.json", lambda: shacl(data, ontology, shapes, locate))
+    return cached_problems(
+        cache, key, ".shacl.json", lambda: shacl(data, ontology, shapes, locate, engine)
+    )
 
 
-def shacl(data: Graph, ontology: Graph, shapes: Graph, locate: Locator) -> list[Problem]:
+def shacl(
+    data: Graph, ontology: Graph, shapes: Graph, locate: Locator, engine: str = "pyshacl-turbo"
+) -> list[Problem]:
     """Validate data and ontology together against the shapes.
 
     The ontology goes into the data graph itself, not pySHACL's ont_graph (which keeps only its
     RDFS/OWL axioms), so that shapes on ontology terms see their labels and definitions.
     """
-    _conforms, report, _text = shacl_validate(
+    _conforms, report, _text = ENGINES[engine](
         data + ontology,
         shacl_graph=shapes,
         inference="none",
