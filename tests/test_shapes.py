@@ -43,6 +43,11 @@ def check(root: Path) -> list[Problem]:
 
 def check_fixture(tmp_path: Path, name: str) -> list[Problem]:
     """Check one fixture as the only data (or extra ontology) file of a copy of the project."""
+    return check(project_with(tmp_path, name))
+
+
+def project_with(tmp_path: Path, name: str) -> Path:
+    """A copy of the project whose only data (or extra ontology) file is the fixture `name`."""
     shutil.copytree(ROOT / "ontology", tmp_path / "ontology")
     shutil.copytree(ROOT / "shapes", tmp_path / "shapes")
     (tmp_path / "data").mkdir()
@@ -53,7 +58,7 @@ def check_fixture(tmp_path: Path, name: str) -> list[Problem]:
     sources.serialize(tmp_path / "data" / "sources.ttl", format="turtle")
     folder = "ontology" if name.startswith("ontology_") else "data"
     shutil.copy(FIXTURES / name, tmp_path / folder / name)
-    return check(tmp_path)
+    return tmp_path
 
 
 def block_line(name: str, focus: str) -> int:
@@ -285,16 +290,7 @@ def test_the_compiled_engine_reports_what_pyshacl_reports(tmp_path: Path, name: 
     (message, shape, focus, path, value, severity, file and line) on each kind of mistake."""
     reports = {}
     for engine in ("pyshacl", "pyshacl-turbo"):
-        root = tmp_path / engine
-        root.mkdir()
-        shutil.copytree(ROOT / "ontology", root / "ontology")
-        shutil.copytree(ROOT / "shapes", root / "shapes")
-        (root / "data").mkdir()
-        sources = Graph().parse(ROOT / "data" / "sources.ttl")
-        sources.remove((None, NGO.names, None))
-        sources.serialize(root / "data" / "sources.ttl", format="turtle")
-        folder = "ontology" if name.startswith("ontology_") else "data"
-        shutil.copy(FIXTURES / name, root / folder / name)
+        root = project_with(tmp_path / engine, name)
         settings = Settings(
             root=root, hermit=False, reasoner=False, cache=False, shacl_engine=engine
         )
