@@ -70,6 +70,8 @@ def test_both_engines_derive_the_same_closure_on_every_rule() -> None:
         ("grp", "type", "AgentOrGroup"),  # cls-uni
         ("Group", "subClassOf", "AgentOrGroup"),  # scm-uni
         ("ned", "knows", "ola"),  # prp-eqp1
+        ("m2", "value", "plain"),  # cls-hv1, a literal value
+        ("m3", "type", "Plain"),  # cls-hv2
     }
     short = {(_local(s), _local(p), _local(o)) for s, p, o in ours}
     assert expected <= short, sorted(expected - short)

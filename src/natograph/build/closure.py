@@ -25,7 +25,17 @@ ENGINES: tuple[Engine, ...] = ("reasonable", "owlrl")
 Triple = tuple[Node, Node, Node]
 _ERR = URIRef("http://www.daml.org/2002/03/agents/agent-ont#error")
 _LITERAL = "urn:natograph:literal:"
-_OWL = "http://www.w3.org/2002/07/owl#"
+_CARDINALITIES = frozenset(
+    f"http://www.w3.org/2002/07/owl#{name}"
+    for name in (
+        "cardinality",
+        "minCardinality",
+        "maxCardinality",
+        "qualifiedCardinality",
+        "minQualifiedCardinality",
+        "maxQualifiedCardinality",
+    )
+)
 
 
 def closure(asserted: Graph, engine: Engine) -> tuple[Iterable[Triple], list[str]]:
@@ -60,7 +70,8 @@ def _reasonable(asserted: Graph) -> tuple[Iterator[Triple], list[str]]:
         if not rules.schema_closure(store, _GRAPH) and not new:
             break
     messages = [codes.decoded(m) for m in rules.inconsistencies(store, _GRAPH)]
-    messages += [_ill_typed(o) for o in asserted.objects() if _is_ill_typed(o)]
+    literals = (o for o in asserted.objects() if isinstance(o, Literal))
+    messages += [_ill_typed(o) for o in literals if o.ill_typed]
     return (codes.to_rdflib(q) for q in store if q not in base), messages
 
 
@@ -71,9 +82,9 @@ class _Literals:
     """Literals stand in as IRIs while the closure is computed. An Oxigraph store keeps a
     numeric literal by value (2.0 comes back as "2"^^xsd:decimal) and reasonable's rdflib bridge
     rewrites lexical forms ("3"^^xsd:double as "3.0"), so either would return an asserted value
-    as a different term. No rule natograph uses looks inside a literal except those of OWL's own
-    vocabulary (owl:maxCardinality 0, owl:hasValue), which stay literals; dt-not-type is checked
-    on the literals themselves."""
+    as a different term. No rule looks inside a literal except the cardinality rules (owl:
+    maxCardinality 0 or 1), whose numbers stay literals and are never copied into a conclusion;
+    dt-not-type is checked on the literals themselves."""
 
     def __init__(self) -> None:
         self._codes: dict[ox.Literal, ox.NamedNode] = {}
@@ -81,7 +92,7 @@ class _Literals:
 
     def to_store(self, triple: ox.Triple) -> ox.Quad:
         s, p, o = triple.subject, triple.predicate, triple.object
-        if isinstance(o, ox.Literal) and not p.value.startswith(_OWL):
+        if isinstance(o, ox.Literal) and p.value not in _CARDINALITIES:
             code = self._codes.get(o)
             if code is None:
                 code = self._codes[o] = ox.NamedNode(f"{_LITERAL}{len(self._codes)}")
@@ -116,12 +127,7 @@ class _Literals:
         return message
 
 
-def _is_ill_typed(node: Node) -> bool:
-    return isinstance(node, Literal) and bool(node.ill_typed)
-
-
-def _ill_typed(literal: Node) -> str:
+def _ill_typed(literal: Literal) -> str:
     """dt-not-type, in owlrl's words (SPARQL engines accept any lexical form, so not a rule)."""
-    assert isinstance(literal, Literal)
     datatype = literal.datatype
     return f"Lexical value of the literal '{literal}' does not match its datatype ({datatype})"

@@ -7,8 +7,8 @@ rules produce and that mean nothing to a reader.
 
 Two engines give the same closure (tests/test_reasoners.py): `reasonable`, a compiled OWL 2 RL
 engine, with the schema and inconsistency rules it lacks run as SPARQL (natograph.build.rules),
-the default because it is some fifty times faster; and owlrl, the pure-Python reference, behind
-`NATOGRAPH_REASONER_ENGINE=owlrl`.
+the default because it is about ten times faster on the curated graph; and owlrl, the
+pure-Python reference, behind `NATOGRAPH_REASONER_ENGINE=owlrl`.
 """
 
 from __future__ import annotations
@@ -53,16 +53,9 @@ def materialise(asserted: Graph, engine: Engine = "reasonable") -> tuple[Graph, 
     ]
     inferred = Graph()
     for s, p, o in triples:
-        o = _plain(o)
         if (s, p, o) not in asserted and _meaningful(s, p, o):
             inferred.add((s, p, o))
     return inferred, problems
-
-
-def _plain(o: Node) -> Node:
-    """`"x"^^xsd:string` as `"x"`: one term in RDF 1.1, two in rdflib (reasonable writes the
-    first for plain literals, which would otherwise look like new triples)."""
-    return Literal(str(o)) if isinstance(o, Literal) and o.datatype == XSD.string else o
 
 
 def _meaningful(s: Node, p: Node, o: Node) -> bool:

@@ -177,8 +177,7 @@ _FALSE = (
     FalseRule(
         "cls-maxc1",
         "Erroneous usage of maximum cardinality with {x} and {y}",
-        "SELECT ?x ?y { ?c owl:maxCardinality 0 ; owl:onProperty ?p . ?u a ?c ; ?p ?y . "
-        "BIND (?u AS ?x) }",
+        "SELECT ?x ?y { ?c owl:maxCardinality 0 ; owl:onProperty ?p . ?x a ?c ; ?p ?y }",
     ),
     FalseRule(
         "cls-maxqc1",
@@ -206,7 +205,7 @@ _FALSE = (
     ),
 )
 """Tables 4-8's rules with conclusion `false`, except dt-not-type, which is checked on the
-literals themselves (reason.ill_typed) because SPARQL engines accept any lexical form."""
+literals themselves (closure._ill_typed) because SPARQL engines accept any lexical form."""
 
 
 def schema_closure(store: ox.Store, graph: ox.NamedNode | ox.DefaultGraph) -> int:
