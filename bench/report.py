@@ -392,14 +392,15 @@ def _scale(scale: Any) -> list[str]:
         ],
     )
     lines += [
-        "natograph rows: `python -m bench.natograph_app`, i.e. `OxigraphStore.load` of the files "
-        "followed by natograph's own serving stack (`served_from_store` + `create_app`: N-Quads "
-        "dump, 2 query worker processes, FastAPI app, uvicorn), default settings, no SHACL or "
-        "reasoning. rdflib-endpoint rows: the same files parsed into an rdflib Graph. *ready* = "
-        "process start to first 200; *load* = parsing/loading alone; RSS = server process plus its "
-        "query workers; in memory, each query worker loads its own copy of the store from the "
-        "N-Quads dump, so natograph's memory is about three copies of the data. Query p50 = "
-        "sequential (c=1) uncached requests over HTTP.",
+        "natograph rows: `python -m bench.natograph_app`, i.e. the files loaded into a new "
+        "on-disk store as `natograph serve` builds it (`built_store`, no cache: every start "
+        "loads), followed by natograph's own serving stack (`served_from_store` + `create_app`: "
+        "2 query worker processes and a short-lane worker opening the same store read-only, "
+        "FastAPI app, uvicorn), default settings, no SHACL or reasoning. rdflib-endpoint rows: "
+        "the same files parsed into an rdflib Graph. *ready* = process start to first 200; "
+        "*load* = parsing/loading alone; RSS = server process plus its query workers (the "
+        "store's pages are in the kernel's page cache, held once, and not in any process's "
+        "RSS). Query p50 = sequential (c=1) uncached requests over HTTP.",
         "",
     ]
     rows = []

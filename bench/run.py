@@ -406,8 +406,8 @@ def scale_section(cfg: Config, tmp: Path) -> ScaleResults:
                 server.ready_seconds,
                 facts["load_seconds"],
                 *server.rss(),
-                note=f"imports {facts['import_seconds']:.2f} s, OxigraphStore.load "
-                f"{facts['load_seconds']:.2f} s, N-Quads dump + 2 query workers "
+                note=f"imports {facts['import_seconds']:.2f} s, on-disk store load "
+                f"{facts['load_seconds']:.2f} s, query workers + dataset facts "
                 f"{facts['workers_seconds']:.2f} s",
             )
             _scale_queries(run, server, cfg.scale_requests, cfg.scale_seconds)

@@ -67,7 +67,7 @@ class Server:
 
     def start(self, timeout: float = 120.0) -> float:
         """Start and wait until ready; return the seconds from process start to first 200."""
-        # A private TMPDIR, removed in stop(): natograph writes its N-Quads dump there, and
+        # A private TMPDIR, removed in stop(): natograph builds an uncached store there, and
         # leaves it behind when stopped by a signal (uvicorn re-raises SIGTERM after shutdown,
         # so atexit handlers do not run).
         self.tmpdir = Path(tempfile.mkdtemp(prefix=f"bench-{self.name}-"))

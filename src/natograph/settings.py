@@ -28,7 +28,8 @@ class Settings(BaseSettings):
     root: Path = Field(default_factory=_default_root)
     """Project folder holding ontology/, data/, shapes/ and queries/."""
     store: Path | None = None
-    """On-disk Oxigraph store folder; None keeps the store in memory."""
+    """Oxigraph store folder, rebuilt at each start and held open by this server; None: one
+    store per content under the cache folder, shared read-only (natograph.store.cached)."""
     reasoner: bool = True
     """Run OWL 2 RL materialisation (the inferred graph)."""
     reasoner_engine: Literal["reasonable", "owlrl"] = "reasonable"

@@ -10,17 +10,19 @@ import re
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
+from functools import partial
 from pathlib import Path
 
 from rdflib import Graph
 
-from natograph.build import closure, definitions, reason, rules, temporal, validate
+from natograph.build import closure, definitions, parse, reason, rules, temporal, validate
 from natograph.build.cache import Cache, content_key
 from natograph.build.diagnostics import CheckFailed, Problem, Report
 from natograph.build.parse import ParsedFile, from_rdflib, parse_turtle, to_rdflib
 from natograph.namespaces import GRAPH_DATA, GRAPH_INFERRED, GRAPH_ONTOLOGY, GRAPH_SHAPES
 from natograph.settings import Settings
 from natograph.store import GraphStore, OxigraphStore
+from natograph.store.cached import built_store
 
 
 @dataclass
@@ -161,14 +163,33 @@ def load(result: Build, store: GraphStore) -> GraphStore:
 
 
 def open_store(settings: Settings, *, hermit: bool | None = None) -> tuple[OxigraphStore, Build]:
-    """Build, refuse on any error (raising CheckFailed with the report), and load."""
+    """Build, refuse on any error (raising CheckFailed with the report), and load.
+
+    The store is on disk and opened read-only (natograph.store.cached): the one kept for these
+    files and settings when there is one, else built now. `--store PATH` names the folder
+    instead, rebuilt at every start.
+    """
     if hermit is not None:
         settings = settings.model_copy(update={"hermit": hermit})
     result = build(settings)
     if not result.report.ok:
         raise CheckFailed(result.report)
-    store = OxigraphStore(settings.store)
     if settings.store is not None:
+        # Kept open read-write while served, so its lock keeps a second server off the folder:
+        # loaded in transactions (a bulk load compacts in the background, which the workers'
+        # read-only views of the folder cannot follow).
+        store = OxigraphStore(settings.store)
         store.clear()
-    load(result, store)
-    return store, result
+        load(result, store)
+        store.flush()
+        return store, result
+    key = store_key(result, settings)
+    return built_store(settings.cache_folder, key, partial(load, result)), result
+
+
+def store_key(result: Build, settings: Settings) -> str:
+    """What the loaded store depends on: every input file, whether and how it was reasoned
+    over, and the code that parses, reasons and loads."""
+    code = [Path(str(m.__file__)) for m in (parse, reason, closure, rules, temporal)]
+    step = f"store-{settings.reasoner and settings.reasoner_engine}"
+    return content_key(step, [*(p.path for p in result.files()), *code, Path(__file__)])

@@ -149,7 +149,7 @@ _KINDS: dict[type[Exception], str] = {cls: kind for kind, cls in _FAILURES.items
 
 def worker_main(argv: list[str]) -> None:
     """Entry point of a worker process:
-    `python -m natograph.query.worker (--dump F | --store D) [--isolate] [--memory-mb N]`.
+    `python -m natograph.query.worker --store D [--isolate] [--memory-mb N]`.
 
     Jobs arrive on stdin and outcomes leave on stdout as multiprocessing Connection frames;
     anything the worker prints goes to stderr so it cannot corrupt the channel.

@@ -2,19 +2,18 @@
 
 A backend is what the web layer and the CLI serve from: a `GraphStore` for look-ups that never
 time out (descriptions, counts, pages) and a `QueryExecutor` for the endpoint's queries, which
-run under the limits. The embedded backend runs its queries in worker processes over a copy of
-the built Oxigraph store (an N-Quads dump, or the on-disk store opened read-only); a remote
+run under the limits. The embedded backend runs its queries in worker processes that open the
+built on-disk Oxigraph store read-only (natograph.store.cached), sharing one copy; a remote
 engine's backend would be one more branch here, its executor sending the query over HTTP.
 """
 
 from __future__ import annotations
 
 import atexit
+import shutil
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
-
-import pyoxigraph as ox
 
 from natograph.query.pool import QueryPool
 from natograph.settings import Settings
@@ -27,27 +26,33 @@ class Backend:
     store: GraphStore
     executor: QueryExecutor
     _cleanup: list[Path] = field(default_factory=list)
-    """Files that exist only while this backend runs (the workers' dump)."""
+    """Folders that exist only while this backend runs (a copy made for the workers)."""
 
     def close(self) -> None:
         """Stop the executor and remove its files (atexit alone misses uvicorn's SIGTERM exit)."""
         self.executor.close()
         for path in self._cleanup:
-            path.unlink(missing_ok=True)
+            shutil.rmtree(path, ignore_errors=True)
 
 
 def open_backend(store: OxigraphStore, settings: Settings) -> Backend:
-    """The embedded backend over a built store: its query workers started and ready."""
+    """The embedded backend over a built store: its query workers started and ready.
+
+    The workers open the store's folder read-only. A store held in memory (tests, benchmarks
+    loading files directly) is first copied to a private folder, removed when the backend
+    closes or, failing that, when the process exits.
+    """
     cleanup: list[Path] = []
-    if settings.store is not None:
-        store.flush()
-        source = StoreSource(store=settings.store)
+    folder = store.path
+    if folder is None:
+        folder = Path(tempfile.mkdtemp(prefix="natograph-store-"))
+        atexit.register(shutil.rmtree, folder, ignore_errors=True)
+        cleanup.append(folder)
+        store.copy_to(folder)
     else:
-        dump = _dump(store)
-        cleanup.append(dump)
-        source = StoreSource(dump=dump)
+        store.flush()
     pool = QueryPool(
-        source,
+        StoreSource(store=folder),
         settings.query_workers,
         settings.max_queue,
         settings.isolate_network,
@@ -58,14 +63,3 @@ def open_backend(store: OxigraphStore, settings: Settings) -> Backend:
     )
     pool.start()
     return Backend(store, pool, cleanup)
-
-
-def _dump(store: OxigraphStore) -> Path:
-    """An N-Quads dump the workers load at start; removed when the backend closes or, failing
-    that, when the process exits."""
-    handle = tempfile.NamedTemporaryFile(prefix="natograph-", suffix=".nq", delete=False)  # noqa: SIM115
-    handle.close()
-    path = Path(handle.name)
-    store.dump(path, ox.RdfFormat.N_QUADS)
-    atexit.register(lambda: path.unlink(missing_ok=True))
-    return path

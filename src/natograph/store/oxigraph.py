@@ -42,7 +42,14 @@ class StoreInUse(NatographError, OSError):
 class OxigraphStore(SparqlStore):
     """Embedded Oxigraph: in memory by default, on disk when given a folder."""
 
-    def __init__(self, path: Path | None = None, *, read_only: bool = False) -> None:
+    def __init__(
+        self, path: Path | None = None, *, read_only: bool = False, bulk: bool = False
+    ) -> None:
+        """`bulk`: `load` writes without a transaction, for a store nobody reads yet (a new
+        on-disk store being built); far faster on disk, and nothing can see a partial load."""
+        self.path = path
+        self.read_only = read_only
+        self._bulk = bulk
         if path is None:
             self._store = ox.Store()
             return
@@ -58,7 +65,11 @@ class OxigraphStore(SparqlStore):
 
     def load(self, triples: Iterable[ox.Triple | ox.Quad], graph: str) -> None:
         target = ox.NamedNode(graph)
-        self._store.extend(ox.Quad(t.subject, t.predicate, t.object, target) for t in triples)
+        quads = (ox.Quad(t.subject, t.predicate, t.object, target) for t in triples)
+        if self._bulk:
+            self._store.bulk_extend(quads)
+        else:
+            self._store.extend(quads)
 
     def clear(self) -> None:
         self._store.clear()
@@ -87,10 +98,6 @@ class OxigraphStore(SparqlStore):
             return Solutions([v.value for v in result.variables], (list(s) for s in result))
         return Triples(result)
 
-    def bulk_load(self, path: Path, fmt: ox.RdfFormat = ox.RdfFormat.N_QUADS) -> None:
-        """Load a dump fast (no transaction: for a store nobody reads yet)."""
-        self._store.bulk_load(path=str(path), format=fmt)
-
     def describe(self, iri: str) -> list[ox.Quad]:
         return concise_bounded_description(
             iri, lambda node: self._store.quads_for_pattern(node, None, None, None)
@@ -100,7 +107,20 @@ class OxigraphStore(SparqlStore):
         self._store.dump(str(path), format=fmt)
 
     def flush(self) -> None:
-        self._store.flush()
+        if not self.read_only:
+            self._store.flush()
+
+    def copy_to(self, path: Path) -> None:
+        """Write every quad into a new on-disk store at `path` (closed again when done)."""
+        target = ox.Store(str(path))
+        target.bulk_extend(self._store.quads_for_pattern(None, None, None, None))
+        target.flush()
+        del target
+
+    def close(self) -> None:
+        """Release the engine (and, on disk, its lock) now rather than whenever the object is
+        collected: a store being built is closed before it is renamed and reopened read-only."""
+        self._store = ox.Store()
 
     def __len__(self) -> int:
         return len(self._store)
@@ -136,23 +156,23 @@ def _options(dataset: QueryDataset) -> dict[str, Any]:
 
 @dataclass(frozen=True)
 class StoreSource:
-    """Where a query worker gets its data: an N-Quads dump (memory store) or an on-disk store."""
+    """Where a query worker gets its data: an on-disk store, opened read-only.
 
-    dump: Path | None = None
-    store: Path | None = None
+    Every worker opens the same folder, so the data is held once (in the OS page cache), not
+    copied into each process, and a worker is ready as soon as the folder is open.
+    """
+
+    store: Path
 
     def open(self) -> OxigraphStore:
-        if self.store is not None:
-            return OxigraphStore(self.store, read_only=True)
-        store = OxigraphStore()
-        if self.dump is not None:
-            store.bulk_load(self.dump)
-        return store
+        return OxigraphStore(self.store, read_only=True)
 
     def args(self) -> list[str]:
         """The worker's command-line arguments naming this source."""
-        return ["--store", str(self.store)] if self.store else ["--dump", str(self.dump)]
+        return ["--store", str(self.store)]
 
     @classmethod
     def from_args(cls, kind: str, path: str) -> StoreSource:
-        return cls(dump=Path(path)) if kind == "--dump" else cls(store=Path(path))
+        if kind != "--store":
+            raise ValueError(f"a query worker reads an on-disk store (--store), not {kind}")
+        return cls(store=Path(path))

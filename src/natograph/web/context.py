@@ -1,18 +1,22 @@
 """The published JSON-LD context, at `/context.jsonld` (publicly `<base IRI>context.jsonld`).
 
 Every JSON-LD document natograph writes names this URL instead of carrying its context inline,
-so JSON-LD processors fetch it, often cross-origin and often: it is computed once when the app
-starts (the served graph does not change while it runs) and answered with an ETag so that a
-processor's cached copy is revalidated for the price of a 304.
+so JSON-LD processors fetch it, often cross-origin and often: it is computed once (the served
+graph does not change while it runs) and answered with an ETag so that a processor's cached copy
+is revalidated for the price of a 304. Finding every property's use reads every triple (seconds
+at 10^6), so it is computed in the background from start-up on, not before the server is ready;
+a request arriving first waits for that one computation.
 """
 
 from __future__ import annotations
 
 import hashlib
+import threading
 from dataclasses import dataclass
 from typing import Any
 
 from fastapi import APIRouter, Request, Response
+from starlette.concurrency import run_in_threadpool
 
 from natograph.publish.jsonld import CONTEXT_PATH, context, to_bytes
 from natograph.store import GraphStore
@@ -47,11 +51,13 @@ def published_context(served: ServedGraph) -> PublishedContext:
 
 def context_router(served: ServedGraph) -> APIRouter:
     """GET `/context.jsonld` over the context of `served`'s store (HEAD: web.methods)."""
-    published = published_context(served)
+    threading.Thread(
+        target=published_context, args=(served,), name="natograph-context", daemon=True
+    ).start()
     router = APIRouter()
 
     async def get(request: Request) -> Response:
-        return _answer(request, published)
+        return _answer(request, await run_in_threadpool(published_context, served))
 
     path = "/" + CONTEXT_PATH
     summary = "The JSON-LD context that natograph's JSON-LD documents refer to"
