@@ -205,6 +205,7 @@ def _status_text(status: int) -> str:
 
 def http_section(cfg: Config, tmp: Path) -> HttpResults:
     from natograph.build import pipeline
+    from natograph.build.parse import ntriples
     from natograph.query.text import competency_questions
     from natograph.settings import Settings
 
@@ -213,7 +214,7 @@ def http_section(cfg: Config, tmp: Path) -> HttpResults:
     settings = Settings(hermit=False)
     store, build = pipeline.open_store(settings)
     inferred = tmp / "inferred.nt"
-    build.inferred.serialize(inferred, format="nt", encoding="utf-8")
+    inferred.write_bytes(ntriples(build.inferred))
     rdf_files = [
         *pipeline.turtle_files(settings.ontology_dir),
         *pipeline.turtle_files(settings.data_dir),

@@ -11,29 +11,42 @@ import difflib
 from collections import defaultdict
 from collections.abc import Iterable
 
+import pyoxigraph as ox
 from rdflib import OWL, RDF, RDFS, Graph, URIRef
 from rdflib.collection import Collection
 from rdflib.term import Node
 
 from natograph.build.diagnostics import Problem, Severity
-from natograph.build.parse import ParsedFile, to_rdflib
+from natograph.build.parse import ParsedFile, rdflib_term
 from natograph.build.validate import qname
 from natograph.namespaces import NGO
 
+_TYPE = ox.NamedNode(str(RDF.type))
+
 
 def conflicting_types(files: Iterable[ParsedFile], ontology: Graph) -> list[Problem]:
-    """An IRI typed, in one file or several, with two classes declared disjoint."""
+    """An IRI typed, in one file or several, with two classes declared disjoint.
+
+    Walks Oxigraph's triples as parsed (no rdflib graph of the data: this runs on every build,
+    at any size); only subjects typed more than once are looked at closely."""
     supers = _superclasses(ontology)
     disjoint = _disjoint_pairs(ontology)
-    typed: dict[Node, list[tuple[Node, ParsedFile]]] = defaultdict(list)
+    typed: dict[ox.NamedNode | ox.BlankNode | ox.Triple, list[tuple[str, ParsedFile]]]
+    typed = defaultdict(list)
     for parsed in files:
-        for s, _p, o in to_rdflib(parsed.quads).triples((None, RDF.type, None)):
-            typed[s].append((o, parsed))
+        for t in parsed.quads:
+            if t.predicate == _TYPE and isinstance(t.object, ox.NamedNode):
+                entry = (t.object.value, parsed)
+                if entry not in typed[t.subject]:
+                    typed[t.subject].append(entry)
     problems = []
     for subject, entries in typed.items():
-        clash = _first_clash(entries, supers, disjoint)
+        if len(entries) < 2:
+            continue
+        named = [(URIRef(cls), parsed) for cls, parsed in entries]
+        clash = _first_clash(named, supers, disjoint)  # type: ignore[arg-type]
         if clash is not None:
-            problems.append(_clash_problem(subject, *clash))
+            problems.append(_clash_problem(rdflib_term(subject), *clash))
     return problems
 
 
@@ -74,23 +87,23 @@ def _clash_problem(
 
 def unknown_terms(files: Iterable[ParsedFile], ontology: Graph) -> list[Problem]:
     """Classes and properties in the ngo: namespace that the ontology does not define."""
-    known = {
-        s for s in ontology.subjects() if isinstance(s, URIRef) and str(s).startswith(str(NGO))
-    }
-    names = sorted(str(k)[len(NGO) :] for k in known)
+    namespace = str(NGO)
+    known = {str(s) for s in ontology.subjects() if isinstance(s, URIRef)}
+    names = sorted(k[len(namespace) :] for k in known if k.startswith(namespace))
     problems = []
     for parsed in files:
-        seen: set[Node] = set()
-        for s, p, o in to_rdflib(parsed.quads):
-            for term in (p, o if p == RDF.type else None):
-                if _is_unknown(term, known) and term not in seen:
-                    seen.add(term)  # type: ignore[arg-type]
-                    problems.append(_unknown_problem(term, s, parsed, names))  # type: ignore[arg-type]
+        seen: set[str] = set()
+        for t in parsed.quads:
+            terms = (t.predicate, t.object) if t.predicate == _TYPE else (t.predicate,)
+            for term in terms:
+                if not isinstance(term, ox.NamedNode):
+                    continue
+                iri = term.value
+                if iri.startswith(namespace) and iri not in known and iri not in seen:
+                    seen.add(iri)
+                    subject = rdflib_term(t.subject)
+                    problems.append(_unknown_problem(URIRef(iri), subject, parsed, names))
     return problems
-
-
-def _is_unknown(term: Node | None, known: set[URIRef]) -> bool:
-    return isinstance(term, URIRef) and str(term).startswith(str(NGO)) and term not in known
 
 
 def _unknown_problem(term: URIRef, subject: Node, parsed: ParsedFile, names: list[str]) -> Problem:

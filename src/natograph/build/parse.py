@@ -185,3 +185,10 @@ def oxigraph_term(term: Node) -> ox.NamedNode | ox.BlankNode | ox.Literal:
             return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)))
         return ox.Literal(str(term))
     raise TypeError(f"unsupported RDF term {term!r}")
+
+
+def ntriples(triples: Iterable[ox.Triple]) -> bytes:
+    """Triples as N-Triples bytes, written by Oxigraph (fast, and exact about lexical forms)."""
+    data = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES)
+    assert data is not None  # no output given: the bytes are returned
+    return data

@@ -18,19 +18,19 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import time
+from collections.abc import Callable
 from pathlib import Path
 
+import pyoxigraph as ox
 from rdflib import OWL, RDF, RDFS, XSD, BNode, Graph, Literal, URIRef
 from rdflib.term import Node
 
+from natograph.build.asserted import Asserted
 from natograph.build.cache import Cache
 from natograph.build.closure import Engine, closure
-from natograph.build.diagnostics import (
-    Problem,
-    cached_problems,
-    problems_from_json,
-    problems_to_json,
-)
+from natograph.build.diagnostics import Problem, problems_from_json, problems_to_json
+from natograph.build.parse import from_rdflib, ntriples
 
 _TRIVIAL_TYPES = {OWL.Thing, RDFS.Resource, RDFS.Class, OWL.Class, RDF.Property}
 _REFLEXIVE = {
@@ -85,20 +85,46 @@ def consistency(
 
     `rl_found`: the OWL 2 RL step already reported problems (a message may point at them).
     """
-    with tempfile.TemporaryDirectory(prefix="natograph-hermit-") as tmp:
-        path = Path(tmp) / "graph.nt"
+    return HermitRun(asserted, java, timeout).problems(rl_found)
+
+
+class HermitRun:
+    """HermiT checking a graph in its child process, started now and asked for its verdict later.
+
+    Starting the JVM and classifying take over a second even on the curated graph; the build
+    starts HermiT first and runs SHACL and the OWL 2 RL closure while it works, so a cold check
+    costs the longest of them, not their sum.
+    """
+
+    def __init__(self, asserted: Graph, java: str, timeout: float) -> None:
+        self.java, self.timeout = java, timeout
+        self._tmp = tempfile.TemporaryDirectory(prefix="natograph-hermit-")
+        path = Path(self._tmp.name) / "graph.nt"
         _for_hermit(asserted).serialize(path, format="nt", encoding="utf-8")
         cmd = [sys.executable, "-m", "natograph.build.hermit", str(path), java]
+        self._started = time.monotonic()
+        self._process = subprocess.Popen(
+            cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+        )
+
+    def problems(self, rl_found: bool = False) -> list[Problem]:
+        """Wait for the verdict (within the time limit counted from the start)."""
+        remaining = max(0.0, self.timeout - (time.monotonic() - self._started))
         try:
-            done = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout)
+            stdout, stderr = self._process.communicate(timeout=remaining)
         except subprocess.TimeoutExpired:
-            msg = f"HermiT did not finish within {timeout:g} s"
+            self._process.kill()
+            self._process.communicate()
+            msg = f"HermiT did not finish within {self.timeout:g} s"
             return [Problem("reasoner", msg, hint="raise NATOGRAPH_HERMIT_TIMEOUT or simplify")]
-    if done.returncode != 0 or not done.stdout.strip():
-        detail = _java_exception(done.stderr or done.stdout) or "no output"
-        return [Problem("reasoner", f"HermiT could not run: {detail}", hint=_java_hint(java))]
-    result = json.loads(done.stdout.strip().splitlines()[-1])
-    return _hermit_problems(result, java, rl_found)
+        finally:
+            self._tmp.cleanup()
+        if self._process.returncode != 0 or not stdout.strip():
+            detail = _java_exception(stderr or stdout) or "no output"
+            hint = _java_hint(self.java)
+            return [Problem("reasoner", f"HermiT could not run: {detail}", hint=hint)]
+        result = json.loads(stdout.strip().splitlines()[-1])
+        return _hermit_problems(result, self.java, rl_found)
 
 
 def _hermit_problems(result: dict[str, object], java: str, rl_found: bool) -> list[Problem]:
@@ -194,32 +220,43 @@ def _java_problem(java: str) -> str | None:
 
 
 def materialise_cached(
-    asserted: Graph, cache: Cache, key: str, engine: Engine = "reasonable"
-) -> tuple[Graph, list[Problem]]:
-    """`materialise`, reusing the result for byte-identical inputs (`key` names the engine)."""
+    asserted: Asserted, cache: Cache, key: str, engine: Engine = "reasonable"
+) -> tuple[list[ox.Triple], list[Problem]]:
+    """`materialise`, reusing the result for byte-identical inputs (`key` names the engine).
+
+    A hit is read back by Oxigraph's parser and never touches rdflib, so a warm build does not
+    pay for an rdflib graph of the asserted triples either."""
     hit, problems_json = cache.get(key, ".nt"), cache.get(key, ".json")
     if hit is not None and problems_json is not None:
-        inferred = Graph().parse(data=hit.decode("utf-8"), format="nt")
+        inferred = list(ox.parse(hit, format=ox.RdfFormat.N_TRIPLES))
         return inferred, problems_from_json(problems_json)
-    inferred, problems = materialise(asserted, engine)
-    cache.put(key, ".nt", inferred.serialize(format="nt", encoding="utf-8"))
+    graph, problems = materialise(asserted.graph, engine)
+    inferred = from_rdflib(graph)
+    cache.put(key, ".nt", ntriples(inferred))
     cache.put(key, ".json", problems_to_json(problems))
     return inferred, problems
 
 
-def consistency_cached(
-    asserted: Graph, cache: Cache, key: str, java: str, timeout: float, rl_found: bool = False
-) -> list[Problem]:
-    """`consistency`, reusing a verdict for byte-identical inputs (failures to run are not kept)."""
-    return cached_problems(
-        cache,
-        key,
-        ".hermit.json",
-        lambda: consistency(asserted, java, timeout, rl_found),
-        keep=lambda problems: (
-            not any(
-                p.message.startswith(("HermiT could not", "HermiT did not", "HermiT failed"))
-                for p in problems
-            )
-        ),
-    )
+def consistency_started(
+    asserted: Asserted, cache: Cache, key: str, java: str, timeout: float
+) -> Callable[[bool], list[Problem]]:
+    """`consistency`, reusing a verdict for byte-identical inputs (failures to run are not kept):
+    HermiT is started now, and the function returned waits for its problems (given whether the
+    OWL 2 RL step found any, for the hint)."""
+    hit = cache.get(key, ".hermit.json")
+    if hit is not None:
+        found = problems_from_json(hit)
+        return lambda _rl_found: found
+    run = HermitRun(asserted.graph, java, timeout)
+
+    def finish(rl_found: bool) -> list[Problem]:
+        problems = run.problems(rl_found)
+        if not any(p.message.startswith(_NOT_RUN) for p in problems):
+            cache.put(key, ".hermit.json", problems_to_json(problems))
+        return problems
+
+    return finish
+
+
+_NOT_RUN = ("HermiT could not", "HermiT did not", "HermiT failed")
+"""How the problems of a HermiT that could not give a verdict begin (not kept in the cache)."""

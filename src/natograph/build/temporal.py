@@ -35,9 +35,13 @@ import typing
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+import pyoxigraph as ox
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF, RDFS, XSD
 
+from natograph.build.asserted import Asserted
+from natograph.build.cache import Cache
+from natograph.build.parse import from_rdflib, ntriples
 from natograph.namespaces import NGO
 
 TIME = "http://www.w3.org/2006/time#"
@@ -58,6 +62,16 @@ def window_end(first: date, precision: URIRef | None) -> date:
         return first
     index = first.year * 12 + first.month - 1 + months
     return date(index // 12, index % 12 + 1, 1)
+
+
+def windows_cached(asserted: Asserted, cache: Cache, key: str) -> list[ox.Triple]:
+    """`windows`, reusing the result for byte-identical inputs (`key` covers this module)."""
+    hit = cache.get(key, ".windows.nt")
+    if hit is not None:
+        return list(ox.parse(hit, format=ox.RdfFormat.N_TRIPLES))
+    found = from_rdflib(windows(asserted.graph))
+    cache.put(key, ".windows.nt", ntriples(found))
+    return found
 
 
 def windows(asserted: Graph) -> Graph:

@@ -1,0 +1,55 @@
+"""The asserted graph (ontology + data) in the forms the checks need, each made only when asked.
+
+The files are parsed once, by Oxigraph, into `ox.Triple`s. pySHACL, owlrl, reasonable's bridge
+and HermiT's writer want an rdflib graph; pyshacl-turbo reads N-Triples natively. Building an
+rdflib graph costs about 30 us a triple (half a minute at 10^6), so it is built at most once, and
+only when a step that needs it misses its cache: a warm build of unchanged files never builds
+one, whatever the size.
+"""
+
+from __future__ import annotations
+
+from functools import cached_property
+
+import pyoxigraph as ox
+from rdflib import Graph
+
+from natograph.build.parse import ParsedFile, ntriples, to_rdflib
+
+
+class Asserted:
+    """The ontology and data files of one build, as triples, N-Triples or an rdflib graph."""
+
+    def __init__(self, ontology: list[ParsedFile], data: list[ParsedFile]) -> None:
+        self._ontology = ontology
+        self._data = data
+
+    @cached_property
+    def ontology(self) -> Graph:
+        """The ontology alone, as rdflib (small: the definitions checks walk it)."""
+        graph = Graph()
+        for parsed in self._ontology:
+            to_rdflib(parsed.quads, graph)
+        return graph
+
+    @cached_property
+    def ontology_triples(self) -> set[ox.Triple]:
+        return {t for parsed in self._ontology for t in parsed.quads}
+
+    @cached_property
+    def data_triples(self) -> set[ox.Triple]:
+        return {t for parsed in self._data for t in parsed.quads}
+
+    @cached_property
+    def triples(self) -> set[ox.Triple]:
+        """Ontology and data together, each triple once."""
+        return self.ontology_triples | self.data_triples
+
+    @cached_property
+    def graph(self) -> Graph:
+        """Ontology and data together as one rdflib graph (built on first use only)."""
+        return to_rdflib(self.triples)
+
+    def ntriples(self) -> bytes:
+        """Ontology and data together as N-Triples, written by Oxigraph."""
+        return ntriples(self.triples)
