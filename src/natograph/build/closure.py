@@ -14,7 +14,7 @@ from typing import Literal as Choice
 import owlrl
 import pyoxigraph as ox
 import reasonable  # type: ignore[import-untyped]
-from rdflib import Graph, Literal, URIRef
+from rdflib import OWL, RDF, Graph, Literal, URIRef
 from rdflib.term import Node
 
 from natograph.build import rules
@@ -52,27 +52,39 @@ def _owlrl(asserted: Graph) -> tuple[Graph, list[str]]:
 
 
 def _reasonable(asserted: Graph) -> tuple[Iterator[Triple], list[str]]:
-    """reasonable's closure, after and before natograph's schema rules, and the `false` rules.
+    """reasonable's closure, between natograph's schema rules and prp-fp, then the `false` rules.
 
     The schema closure goes first so that reasonable's instance rules see every subclass and
-    subproperty; a class reasonable itself types may bring new schema consequences, so the two
-    alternate until neither adds anything (on natograph's graphs: once)."""
+    subproperty. reasonable is not told which properties are functional (rules.FUNCTIONAL says
+    why); prp-fp runs here instead. A pass of reasonable closes the store under its rules, so
+    when neither the schema rules nor prp-fp add anything after it, the store is the closure
+    (on natograph's graphs: after the first pass)."""
     store, codes = ox.Store(), _Literals()
     base = {codes.to_store(t) for t in from_rdflib(asserted)}
     store.extend(base)
     rules.schema_closure(store, _GRAPH)
+    rules.functional_closure(store, _GRAPH)
     while True:
         reasoner = reasonable.PyReasoner()
-        reasoner.from_graph([codes.to_reasoner(q) for q in store])
+        reasoner.from_graph([codes.to_reasoner(q) for q in store if not _functional(q)])
         found = (codes.from_reasoner(t) for t in reasoner.reason())
-        new = [q for q in found if q is not None and q not in store]
-        store.extend(new)
-        if not rules.schema_closure(store, _GRAPH) and not new:
+        store.extend(q for q in found if q is not None and q not in store)
+        added = rules.schema_closure(store, _GRAPH) + rules.functional_closure(store, _GRAPH)
+        if not added:
             break
     messages = [codes.decoded(m) for m in rules.inconsistencies(store, _GRAPH)]
     literals = (o for o in asserted.objects() if isinstance(o, Literal))
     messages += [_ill_typed(o) for o in literals if o.ill_typed]
     return (codes.to_rdflib(q) for q in store if q not in base), messages
+
+
+_TYPE = ox.NamedNode(str(RDF.type))
+_FUNCTIONAL = ox.NamedNode(str(OWL.FunctionalProperty))
+
+
+def _functional(quad: ox.Quad) -> bool:
+    """`p a owl:FunctionalProperty`: kept from reasonable (see rules.FUNCTIONAL)."""
+    return quad.predicate == _TYPE and quad.object == _FUNCTIONAL
 
 
 _GRAPH = ox.DefaultGraph()

@@ -210,11 +210,33 @@ literals themselves (closure._ill_typed) because SPARQL engines accept any lexic
 
 def schema_closure(store: ox.Store, graph: ox.NamedNode | ox.DefaultGraph) -> int:
     """Add the schema rules' consequences to `graph` until none is new; return how many."""
+    return _fixpoint(store, graph, _SCHEMA)
+
+
+FUNCTIONAL = Rule(
+    "prp-fp",
+    "?y1 owl:sameAs ?y2",
+    "?p a owl:FunctionalProperty . ?x ?p ?y1 , ?y2 . FILTER (?y1 != ?y2)",
+)
+"""Table 5's prp-fp, run here rather than by reasonable: reasonable applies it to every value
+with itself as well (y sameAs y, for every value of every functional property), and the eq-*
+rules then join over those reflexive links, which made its closure grow with the square of the
+data. Only two distinct values of one functional property make a new statement."""
+
+
+def functional_closure(store: ox.Store, graph: ox.NamedNode | ox.DefaultGraph) -> int:
+    """Add prp-fp's consequences to `graph` until none is new; return how many."""
+    return _fixpoint(store, graph, (FUNCTIONAL,))
+
+
+def _fixpoint(
+    store: ox.Store, graph: ox.NamedNode | ox.DefaultGraph, rules: tuple[Rule, ...]
+) -> int:
     added = 0
     while True:
         new = {
             ox.Quad(t.subject, t.predicate, t.object, graph)
-            for rule in _SCHEMA
+            for rule in rules
             for t in _construct(store, rule.construct(), graph)
             if t.subject != t.object  # c rdfs:subClassOf c: never kept, and it implies nothing
         }
