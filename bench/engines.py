@@ -38,11 +38,20 @@ STEPS = {
 """Step -> engines, natograph's default first and the reference it is compared with second."""
 
 
+CURATED = "curated"
+"""The label of the curated graph (ontology/, data/, shapes/ of the checkout) among the sizes."""
+REASONER_CURATED_TARGET = 0.5
+SHACL_TARGET = (1_000_000, 10.0)
+PIPELINE_TARGET = (1_000_000, 60.0)
+"""Issue 10, points 1 and 2: (size, seconds)."""
+
+
 @dataclass
 class Measurement:
     step: str
     engine: str
-    size: int
+    size: str
+    """CURATED or a synthetic size, as written in the tables (10,000)."""
     seconds: float | None = None
     """None: not measured (see `note`)."""
     peak_rss: int = 0
@@ -54,35 +63,40 @@ class Measurement:
 @dataclass
 class EngineResults:
     cap: float
-    triples: dict[int, int] = field(default_factory=dict)
-    """Size -> triples in the synthetic data file."""
+    triples: dict[str, int] = field(default_factory=dict)
+    """Size -> triples in the data files."""
     rows: list[Measurement] = field(default_factory=list)
 
-    def find(self, step: str, engine: str, size: int) -> Measurement | None:
+    def find(self, step: str, engine: str, size: str) -> Measurement | None:
         return next(
             (m for m in self.rows if (m.step, m.engine, m.size) == (step, engine, size)), None
         )
 
 
-def prepare_root(size: int, tmp: Path, repo: Path) -> Path:
-    """A project folder: the real ontology and shapes, the synthetic data as data/."""
-    root = tmp / f"engines-{size}"
-    for folder in ("ontology", "shapes"):
+def prepare_root(size: int | None, tmp: Path, repo: Path) -> Path:
+    """A project folder: the real ontology and shapes, and the curated data (size None) or the
+    synthetic data of `size` triples as data/."""
+    root = tmp / f"engines-{size or CURATED}"
+    folders = ("ontology", "shapes") if size else ("ontology", "shapes", "data")
+    for folder in folders:
         shutil.copytree(repo / folder, root / folder, dirs_exist_ok=True)
     (root / "data").mkdir(parents=True, exist_ok=True)
     (root / "queries").mkdir(exist_ok=True)
-    synthetic.write_file(size, root / "data" / "synthetic.ttl")  # N-Triples is Turtle
+    if size:
+        synthetic.write_file(size, root / "data" / "synthetic.ttl")  # N-Triples is Turtle
     return root
 
 
 def run_section(
     sizes: list[int], tmp: Path, repo: Path, cap: float, log: Callable[[str], None]
 ) -> EngineResults:
+    """The curated graph, then each synthetic size."""
     out = EngineResults(cap=cap)
     overran: set[tuple[str, str]] = set()
-    for size in sizes:
-        root = prepare_root(size, tmp, repo)
-        out.triples[size] = sum(1 for _ in (root / "data" / "synthetic.ttl").open("rb"))
+    for number in [None, *sizes]:
+        size = f"{number:,}" if number else CURATED
+        root = prepare_root(number, tmp, repo)
+        out.triples[size] = _count(root / "data")
         for step, engines in STEPS.items():
             for engine in engines:
                 if (step, engine) in overran:
@@ -94,13 +108,23 @@ def run_section(
                 if found.seconds is None:
                     overran.add((step, engine))
                 shown = f"{found.seconds:.2f} s" if found.seconds is not None else found.note
-                log(f"engines {size:>9,} {step:8} {engine:13} {shown} {found.result}")
+                log(f"engines {size:>9} {step:8} {engine:13} {shown} {found.result}")
         shutil.rmtree(root, ignore_errors=True)
     return out
 
 
+def _count(folder: Path) -> int:
+    import pyoxigraph as ox
+
+    return sum(
+        sum(1 for _ in ox.parse(path=str(p), format=ox.RdfFormat.TURTLE))
+        for p in sorted(folder.glob("*.ttl"))
+    )
+
+
 def _measure(step: str, engine: str, root: Path, cap: float) -> Measurement:
-    size = int(root.name.rsplit("-", 1)[1])
+    size = root.name.removeprefix("engines-")
+    size = size if size == CURATED else f"{int(size):,}"
     cmd = [sys.executable, "-m", "bench.engines", step, engine, str(root)]
     try:
         done = subprocess.run(cmd, capture_output=True, text=True, timeout=cap, cwd=repo_of())
@@ -117,6 +141,87 @@ def _measure(step: str, engine: str, root: Path, cap: float) -> Measurement:
 
 def repo_of() -> Path:
     return Path(__file__).resolve().parents[1]
+
+
+# --------------------------------------------------------------------------------------------
+# The report
+
+
+def targets(results: EngineResults) -> list[list[str]]:
+    """Rows of the results' target table: [target, measured, verdict]."""
+    rows = []
+    curated = results.find("reasoner", "reasonable", CURATED)
+    if curated is not None:
+        rows.append(_target(
+            f"OWL 2 RL closure of the curated graph < {REASONER_CURATED_TARGET:g} s "
+            "(reasonable + natograph's rules)", curated, REASONER_CURATED_TARGET,
+        ))  # fmt: skip
+    size, limit = SHACL_TARGET
+    found = results.find("shacl", "pyshacl-turbo", f"{size:,}")
+    if found is not None:
+        rows.append(_target(f"SHACL over {size:,} synthetic triples < {limit:g} s", found, limit))
+    size, limit = PIPELINE_TARGET
+    found = results.find("pipeline", "default", f"{size:,}")
+    if found is not None:
+        rows.append(_target(
+            f"full pipeline (parse, SHACL, OWL 2 RL, load) over {size:,} synthetic triples "
+            f"< {limit:g} s", found, limit,
+        ))  # fmt: skip
+    return rows
+
+
+def _target(name: str, found: Measurement, limit: float) -> list[str]:
+    if found.seconds is None:
+        return [name, found.note, "**not met**"]
+    ok = found.seconds < limit
+    return [name, f"{found.seconds:.2f} s", "met" if ok else "**not met**"]
+
+
+def render(results: EngineResults) -> list[str]:
+    lines = [
+        "## 6. Reasoning and validation engines (synthetic data)",
+        "",
+        "What `bench/engines.py` runs, each in a fresh process stopped after "
+        f"{results.cap:g} s: SHACL (`validate.shacl`: pyshacl-turbo, natograph's default, "
+        "against pySHACL, the reference), the OWL 2 RL closure (`reason.materialise`: "
+        "reasonable with natograph's SPARQL rules against owlrl) and the whole pipeline "
+        "(`pipeline.open_store`, empty cache, HermiT off). Each time includes the input "
+        "conversion the step pays in the pipeline. The data is the curated graph, then "
+        "bench/synthetic.py's at each size (it conforms to the shapes and is consistent, so "
+        "every engine should report 0 problems and the two reasoners the same number of "
+        "inferred triples). *ratio* = reference time / natograph's.",
+        "",
+    ]
+    rows = []
+    for size, triples in results.triples.items():
+        for step, engines in STEPS.items():
+            ours = results.find(step, engines[0], size)
+            ref = results.find(step, engines[1], size) if len(engines) > 1 else None
+            if ours is None:
+                continue
+            row = [step, size, f"{triples:,}", engines[0], _time(ours), _mib(ours), ours.result]
+            if ref is not None:
+                both = ours.seconds is not None and ref.seconds is not None
+                factor = f"{ref.seconds / ours.seconds:.1f}x" if both else "-"  # type: ignore[operator]
+                row += [engines[1], _time(ref), _mib(ref), ref.result, factor]
+            else:
+                row += ["-", "-", "-", "-", "-"]
+            rows.append(row)
+    header = [
+        "step", "size", "data triples", "natograph", "s", "peak MiB", "result",
+        "reference", "s", "peak MiB", "result", "ratio",
+    ]  # fmt: skip
+    lines += ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+    lines += ["| " + " | ".join(r) + " |" for r in rows]
+    return [*lines, ""]
+
+
+def _time(found: Measurement) -> str:
+    return f"{found.seconds:.2f}" if found.seconds is not None else found.note
+
+
+def _mib(found: Measurement) -> str:
+    return f"{found.peak_rss / 2**20:.0f}" if found.peak_rss else "-"
 
 
 # --------------------------------------------------------------------------------------------

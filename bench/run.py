@@ -30,7 +30,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from bench import answers, fairness, machine, pages, report, synthetic, workload
+from bench import answers, engines, fairness, machine, pages, report, synthetic, workload
 from bench.client import Cell, fetch, measure
 from bench.servers import (
     REPO,
@@ -46,7 +46,7 @@ from bench.servers import (
 )
 
 SPARQL = "/sparql"
-SECTIONS = ["http", "pages", "scale", "startup", "fairness"]
+SECTIONS = ["http", "pages", "scale", "startup", "fairness", "engines"]
 """In the order they run."""
 
 
@@ -77,6 +77,8 @@ class Config:
     reasoner_curve: bool
     page_starts: int
     """Server starts for each cold pass of the linked-data documents (c=1, c=16)."""
+    engine_cap: float
+    """Seconds after which one engine measurement (section 6) is stopped."""
     sections: list[str]
     output: Path
     merge: bool
@@ -126,6 +128,12 @@ def parse_args(argv: list[str] | None = None) -> Config:
         help="largest size `natograph serve` (full pipeline) is started over (default 1e5)",
     )
     parser.add_argument(
+        "--engine-cap",
+        type=float,
+        default=150.0,
+        help="seconds after which one engine measurement (section 6) is stopped (default 150)",
+    )
+    parser.add_argument(
         "--only",
         action="append",
         choices=SECTIONS,
@@ -159,6 +167,7 @@ def parse_args(argv: list[str] | None = None) -> Config:
         warm_repeats=1 if quick else 5,
         reasoner_curve=not quick,
         page_starts=1 if quick else 4,
+        engine_cap=args.engine_cap,
         sections=[s for s in SECTIONS if s in (args.only or SECTIONS)],
         output=args.output,
         merge=args.merge,
@@ -607,6 +616,10 @@ def main(argv: list[str] | None = None) -> int:
             if "fairness" in cfg.sections:
                 log("fairness: look-ups while one client floods with explosive queries")
                 data.fairness = fairness.run_section(50 if cfg.quick else 300, log)
+            if "engines" in cfg.sections:
+                log("engines: SHACL, OWL 2 RL and the whole pipeline against the references")
+                cap = 30.0 if cfg.quick else cfg.engine_cap
+                data.engines = engines.run_section(cfg.sizes, tmp, REPO, cap, log)
         except (Exception, KeyboardInterrupt) as err:  # write what was measured, then re-raise
             error = err
             text = [line for line in str(err).splitlines() if line.strip()]
