@@ -255,7 +255,7 @@ def child(step: str, engine: str, root: Path) -> dict[str, object]:
         problems = validate.shacl(asserted, built.graph("shapes"), built.locate, engine)
         result: object = f"{len(problems)} problems"
     else:
-        inferred, found = reason.materialise(asserted.graph, engine)  # type: ignore[arg-type]
+        inferred, found = reason.materialise(asserted, engine)  # type: ignore[arg-type]
         result = f"{len(inferred):,} inferred, {len(found)} problems"
     seconds = time.perf_counter() - t
     return {"seconds": round(seconds, 3), "peak_rss": _peak(), "result": result}

@@ -13,7 +13,9 @@ from pathlib import Path
 from rdflib import Graph
 
 from natograph.build import reason
+from natograph.build.asserted import Asserted
 from natograph.build.closure import ENGINES
+from natograph.build.parse import from_rdflib
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -27,7 +29,7 @@ def main() -> None:
     results = {}
     for engine in ENGINES:
         start = time.perf_counter()
-        inferred, problems = reason.materialise(asserted, engine)
+        inferred, problems = reason.materialise(Asserted.of(from_rdflib(asserted)), engine)
         seconds = time.perf_counter() - start
         results[engine] = set(inferred)
         print(f"{engine}: {seconds:.2f} s, {len(inferred)} inferred, {len(problems)} problems")

@@ -16,7 +16,9 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.term import Node
 
 from natograph.build import reason
+from natograph.build.asserted import Asserted
 from natograph.build.closure import ENGINES
+from natograph.build.parse import from_rdflib, rdflib_term
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -34,8 +36,10 @@ def curated() -> Graph:
 def both(asserted: Graph) -> dict[str, tuple[set[tuple[Node, Node, Node]], list[str]]]:
     out: dict[str, tuple[set[tuple[Node, Node, Node]], list[str]]] = {}
     for engine in ENGINES:
-        inferred, problems = reason.materialise(asserted, engine)
-        out[engine] = set(inferred), [p.message for p in problems]
+        inferred, problems = reason.materialise(Asserted.of(from_rdflib(asserted)), engine)
+        triples = {(rdflib_term(t.subject), rdflib_term(t.predicate), rdflib_term(t.object))
+                   for t in inferred}  # fmt: skip
+        out[engine] = triples, [p.message for p in problems]
     return out
 
 

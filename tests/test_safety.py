@@ -186,6 +186,7 @@ def query_pool(served: ServedGraph) -> QueryPool:
 
 def worker_pids(pool: QueryPool) -> set[int]:
     """PIDs of this pool's `python -m natograph.query.worker` processes (this one's children)."""
+    assert pool.source is not None
     marker = str(pool.source.store)
     pids = set()
     for child in psutil.Process(os.getpid()).children(recursive=True):

@@ -9,6 +9,7 @@ one, whatever the size.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from functools import cached_property
 
 import pyoxigraph as ox
@@ -24,6 +25,13 @@ class Asserted:
         self._ontology = ontology
         self._data = data
 
+    @classmethod
+    def of(cls, triples: Iterable[ox.Triple]) -> Asserted:
+        """Triples from elsewhere (a test's fixture, a script), taken as the data."""
+        made = cls([], [])
+        made.__dict__["data_triples"] = set(triples)  # what the cached property would hold
+        return made
+
     @cached_property
     def ontology(self) -> Graph:
         """The ontology alone, as rdflib (small: the definitions checks walk it)."""
@@ -34,11 +42,11 @@ class Asserted:
 
     @cached_property
     def ontology_triples(self) -> set[ox.Triple]:
-        return {t for parsed in self._ontology for t in parsed.quads}
+        return _triples(self._ontology)
 
     @cached_property
     def data_triples(self) -> set[ox.Triple]:
-        return {t for parsed in self._data for t in parsed.quads}
+        return _triples(self._data)
 
     @cached_property
     def triples(self) -> set[ox.Triple]:
@@ -53,3 +61,9 @@ class Asserted:
     def ntriples(self) -> bytes:
         """Ontology and data together as N-Triples, written by Oxigraph."""
         return ntriples(self.triples)
+
+
+def _triples(files: list[ParsedFile]) -> set[ox.Triple]:
+    """Oxigraph's Turtle parser yields quads (in the default graph): as triples, so that they
+    compare equal to a reasoner's triples."""
+    return {q.triple if isinstance(q, ox.Quad) else q for parsed in files for q in parsed.quads}

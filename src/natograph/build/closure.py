@@ -11,20 +11,20 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from typing import Literal as Choice
 
-import owlrl
 import pyoxigraph as ox
-import reasonable  # type: ignore[import-untyped]
 from rdflib import OWL, RDF, Graph, Literal, URIRef
 from rdflib.term import Node
 
 from natograph.build import rules
-from natograph.build.parse import from_rdflib, oxigraph_term, rdflib_term
+from natograph.build.asserted import Asserted
+from natograph.build.parse import oxigraph_term, rdflib_term
 
 Engine = Choice["reasonable", "owlrl"]
 ENGINES: tuple[Engine, ...] = ("reasonable", "owlrl")
 Triple = tuple[Node, Node, Node]
 _ERR = URIRef("http://www.daml.org/2002/03/agents/agent-ont#error")
 _LITERAL = "urn:natograph:literal:"
+_XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 _CARDINALITIES = frozenset(
     f"http://www.w3.org/2002/07/owl#{name}"
     for name in (
@@ -38,29 +38,37 @@ _CARDINALITIES = frozenset(
 )
 
 
-def closure(asserted: Graph, engine: Engine) -> tuple[Iterable[Triple], list[str]]:
+def closure(asserted: Asserted, engine: Engine) -> tuple[Iterable[ox.Triple], list[str]]:
     """Triples of the closure (a superset of what is new) and owlrl-worded inconsistencies."""
     return _owlrl(asserted) if engine == "owlrl" else _reasonable(asserted)
 
 
-def _owlrl(asserted: Graph) -> tuple[Graph, list[str]]:
+def _owlrl(asserted: Asserted) -> tuple[Iterator[ox.Triple], list[str]]:
+    import owlrl  # here, not at the top: only a build that misses its cache reasons
+
     graph = Graph(store="SimpleMemory")  # no contexts needed: markedly faster for owlrl
-    for triple in asserted:
+    for triple in asserted.graph:
         graph.add(triple)
     owlrl.DeductiveClosure(owlrl.OWLRL_Semantics, improved_datatypes=False).expand(graph)
-    return graph, [str(m) for m in graph.objects(None, _ERR)]
+    messages = [str(m) for m in graph.objects(None, _ERR)]
+    # A literal subject ("1949"^^xsd:gYear a rdfs:Literal) is no RDF triple, so not kept.
+    kept = (t for t in graph if not isinstance(t[0], Literal))
+    return (ox.Triple(*map(oxigraph_term, t)) for t in kept), messages  # type: ignore[arg-type]
 
 
-def _reasonable(asserted: Graph) -> tuple[Iterator[Triple], list[str]]:
+def _reasonable(asserted: Asserted) -> tuple[Iterator[ox.Triple], list[str]]:
     """reasonable's closure, between natograph's schema rules and prp-fp, then the `false` rules.
 
     The schema closure goes first so that reasonable's instance rules see every subclass and
     subproperty. reasonable is not told which properties are functional (rules.FUNCTIONAL says
     why); prp-fp runs here instead. A pass of reasonable closes the store under its rules, so
     when neither the schema rules nor prp-fp add anything after it, the store is the closure
-    (on natograph's graphs: after the first pass)."""
+    (on natograph's graphs: after the first pass). Everything stays in Oxigraph terms except
+    what crosses into reasonable and back."""
+    import reasonable  # type: ignore[import-untyped]  # only a build missing its cache
+
     store, codes = ox.Store(), _Literals()
-    base = {codes.to_store(t) for t in from_rdflib(asserted)}
+    base = {codes.to_store(t) for t in asserted.triples}
     store.extend(base)
     rules.schema_closure(store, _GRAPH)
     rules.functional_closure(store, _GRAPH)
@@ -73,9 +81,21 @@ def _reasonable(asserted: Graph) -> tuple[Iterator[Triple], list[str]]:
         if not added:
             break
     messages = [codes.decoded(m) for m in rules.inconsistencies(store, _GRAPH)]
-    literals = (o for o in asserted.objects() if isinstance(o, Literal))
-    messages += [_ill_typed(o) for o in literals if o.ill_typed]
-    return (codes.to_rdflib(q) for q in store if q not in base), messages
+    messages += ill_typed(asserted.triples)
+    return (codes.to_triple(q) for q in store if q not in base), messages
+
+
+def ill_typed(triples: Iterable[ox.Triple]) -> list[str]:
+    """dt-not-type for every distinct typed literal (rdflib knows the XSD lexical spaces)."""
+    typed = {
+        t.object
+        for t in triples
+        if isinstance(t.object, ox.Literal)
+        and t.object.language is None
+        and t.object.datatype.value != _XSD_STRING
+    }
+    literals = (rdflib_term(o) for o in typed)
+    return [_ill_typed(o) for o in literals if isinstance(o, Literal) and o.ill_typed]
 
 
 _TYPE = ox.NamedNode(str(RDF.type))
@@ -84,7 +104,7 @@ _FUNCTIONAL = ox.NamedNode(str(OWL.FunctionalProperty))
 
 def _functional(quad: ox.Quad) -> bool:
     """`p a owl:FunctionalProperty`: kept from reasonable (see rules.FUNCTIONAL)."""
-    return quad.predicate == _TYPE and quad.object == _FUNCTIONAL
+    return bool(quad.predicate == _TYPE and quad.object == _FUNCTIONAL)
 
 
 _GRAPH = ox.DefaultGraph()
@@ -124,11 +144,11 @@ class _Literals:
         assert not isinstance(subject, ox.Literal)
         return ox.Quad(subject, ox.NamedNode(str(p)), obj, _GRAPH)
 
-    def to_rdflib(self, quad: ox.Quad) -> Triple:
+    def to_triple(self, quad: ox.Quad) -> ox.Triple:
         o = quad.object
         if isinstance(o, ox.NamedNode):
             o = self._literals.get(o.value, o)
-        return rdflib_term(quad.subject), URIRef(quad.predicate.value), rdflib_term(o)
+        return ox.Triple(quad.subject, quad.predicate, o)
 
     def decoded(self, message: str) -> str:
         """A message naming stand-ins names the literals again."""

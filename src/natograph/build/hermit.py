@@ -1,42 +1,57 @@
-"""HermiT DL consistency check, run in a child process.
+"""HermiT's command line, as owlready2 runs it, started directly by natograph.
 
-owlready2 keeps global state and starts Java without a time limit, so the check runs in its own
-interpreter (`python -m natograph.build.hermit FILE.nt [JAVA]`) that the parent can time out and
-kill. The child prints one JSON object on stdout:
-{"consistent": bool, "unsatisfiable": [IRI, ...], "error": str | None}.
+owlready2 ships HermiT and knows how to call it, but only through its own quadstore: it loads
+the graph into SQLite, writes it back out to a temporary file and then starts Java, with no time
+limit. natograph already has the graph as N-Triples, so it starts the same command on that file
+itself (a process it can time out and kill, with nothing else to wait for) and reads HermiT's
+answer as owlready2 reads it (owlready2's classpath, memory setting and result pattern are used
+as they are, so an owlready2 upgrade carries over).
 """
 
 from __future__ import annotations
 
-import json
-import sys
 from pathlib import Path
 from typing import Any
 
+NOTHING = "http://www.w3.org/2002/07/owl#Nothing"
+_OWL = "http://www.w3.org/2002/07/owl#"
 
-def run(path: Path, java: str = "java") -> dict[str, Any]:
-    import owlready2
 
-    owlready2.JAVA_EXE = java
-    world = owlready2.World()
-    world.get_ontology(path.resolve().as_uri()).load()
-    try:
-        owlready2.sync_reasoner_hermit(world, infer_property_values=False, debug=0)
-    except owlready2.OwlReadyInconsistentOntologyError:
+def command(path: Path, java: str = "java") -> list[str]:
+    """The HermiT classification command owlready2's `sync_reasoner_hermit` runs, on `path`."""
+    from owlready2 import reasoning
+
+    return [
+        java,
+        f"-Xmx{reasoning.JAVA_MEMORY}M",
+        "-cp",
+        reasoning._HERMIT_CLASSPATH,
+        "org.semanticweb.HermiT.cli.CommandLine",
+        "-c",
+        "-O",
+        "-D",
+        "-I",
+        path.resolve().as_uri(),
+    ]
+
+
+def verdict(returncode: int, output: str) -> dict[str, Any]:
+    """{"consistent": bool | None, "unsatisfiable": [IRI, ...], "error": str | None}.
+
+    As owlready2 decides: exit code 1 with "Inconsistent ontology" is an inconsistent graph, any
+    other failure a Java error; a class HermiT finds equivalent to owl:Nothing is unsatisfiable.
+    """
+    if returncode == 1 and "Inconsistent ontology" in output:
         return {"consistent": False, "unsatisfiable": [], "error": None}
-    except owlready2.OwlReadyJavaError as err:
-        return {"consistent": None, "unsatisfiable": [], "error": str(err)}
-    nothing = "http://www.w3.org/2002/07/owl#Nothing"
-    unsat = sorted({c.iri for c in world.inconsistent_classes() if c.iri != nothing})
-    return {"consistent": True, "unsatisfiable": unsat, "error": None}
+    if returncode != 0 or not output.strip():
+        # Not a verdict: Java failed, or what ran was no HermiT (a `java` that prints nothing).
+        error = output.strip() or f"Java exited with status {returncode} and printed nothing"
+        return {"consistent": None, "unsatisfiable": [], "error": error}
+    from owlready2 import reasoning
 
-
-def main(argv: list[str] | None = None) -> int:
-    args = sys.argv[1:] if argv is None else argv
-    java = args[1] if len(args) > 1 else "java"
-    print(json.dumps(run(Path(args[0]), java)))
-    return 0
-
-
-if __name__ == "__main__":
-    raise SystemExit(main())
+    unsat: set[str] = set()
+    for relation, iris in reasoning._HERMIT_RESULT_REGEXP.findall(output):
+        named = iris.strip()[1:-1].split("> <")
+        if relation == "EquivalentClasses" and NOTHING in named:
+            unsat |= {iri for iri in named if not iri.startswith(_OWL)}
+    return {"consistent": True, "unsatisfiable": sorted(unsat), "error": None}

@@ -25,6 +25,7 @@ from natograph.namespaces import GRAPH_DATA, GRAPH_INFERRED, GRAPH_ONTOLOGY, GRA
 from natograph.settings import Settings
 from natograph.store import GraphStore, OxigraphStore
 from natograph.store.cached import built_store
+from natograph.store.oxigraph import held_store
 
 
 @dataclass
@@ -181,7 +182,7 @@ def open_store(settings: Settings, *, hermit: bool | None = None) -> tuple[Oxigr
 
     The store is on disk and opened read-only (natograph.store.cached): the one kept for these
     files and settings when there is one, else built now. `--store PATH` names the folder
-    instead, rebuilt at every start.
+    instead, rebuilt at every start and held by this process while it runs.
     """
     if hermit is not None:
         settings = settings.model_copy(update={"hermit": hermit})
@@ -189,14 +190,7 @@ def open_store(settings: Settings, *, hermit: bool | None = None) -> tuple[Oxigr
     if not result.report.ok:
         raise CheckFailed(result.report)
     if settings.store is not None:
-        # Kept open read-write while served, so its lock keeps a second server off the folder:
-        # loaded in transactions (a bulk load compacts in the background, which the workers'
-        # read-only views of the folder cannot follow).
-        store = OxigraphStore(settings.store)
-        store.clear()
-        load(result, store)
-        store.flush()
-        return store, result
+        return held_store(settings.store, partial(load, result)), result
     key = store_key(result, settings)
     return built_store(settings.cache_folder, key, partial(load, result)), result
 

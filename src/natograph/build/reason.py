@@ -13,24 +13,22 @@ pure-Python reference, behind `NATOGRAPH_REASONER_ENGINE=owlrl`.
 
 from __future__ import annotations
 
-import json
 import shutil
 import subprocess
-import sys
 import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
 
 import pyoxigraph as ox
-from rdflib import OWL, RDF, RDFS, XSD, BNode, Graph, Literal, URIRef
-from rdflib.term import Node
+from rdflib import OWL, RDF, RDFS, XSD, Graph, Literal, URIRef
 
+from natograph.build import hermit
 from natograph.build.asserted import Asserted
 from natograph.build.cache import Cache
 from natograph.build.closure import Engine, closure
 from natograph.build.diagnostics import Problem, problems_from_json, problems_to_json
-from natograph.build.parse import from_rdflib, ntriples
+from natograph.build.parse import ntriples
 
 _TRIVIAL_TYPES = {OWL.Thing, RDFS.Resource, RDFS.Class, OWL.Class, RDF.Property}
 _REFLEXIVE = {
@@ -44,30 +42,37 @@ _PLAIN_LITERAL = URIRef("http://www.w3.org/1999/02/22-rdf-syntax-ns#PlainLiteral
 _BUILT_IN = (str(RDF), str(RDFS), str(OWL), str(XSD))
 
 
-def materialise(asserted: Graph, engine: Engine = "reasonable") -> tuple[Graph, list[Problem]]:
+def materialise(
+    asserted: Asserted, engine: Engine = "reasonable"
+) -> tuple[list[ox.Triple], list[Problem]]:
     """Return the OWL 2 RL triples entailed by `asserted` but not in it, and any inconsistency."""
     triples, messages = closure(asserted, engine)
     problems = [
         Problem("reasoner", f"OWL 2 RL inconsistency: {msg}", hint=_rl_hint(msg))
         for msg in sorted(set(messages))
     ]
-    inferred = Graph()
-    for s, p, o in triples:
-        if (s, p, o) not in asserted and _meaningful(s, p, o):
-            inferred.add((s, p, o))
-    return inferred, problems
+    known = asserted.triples
+    inferred = {t for t in triples if t not in known and _meaningful(t)}
+    return sorted(inferred, key=str), problems
 
 
-def _meaningful(s: Node, p: Node, o: Node) -> bool:
-    if isinstance(s, BNode | Literal) or isinstance(o, BNode):
+_TYPE = ox.NamedNode(str(RDF.type))
+_SUBCLASS = ox.NamedNode(str(RDFS.subClassOf))
+_TRIVIAL_OX = {ox.NamedNode(str(t)) for t in _TRIVIAL_TYPES}
+_REFLEXIVE_OX = {ox.NamedNode(str(p)) for p in _REFLEXIVE}
+
+
+def _meaningful(t: ox.Triple) -> bool:
+    s, p, o = t.subject, t.predicate, t.object
+    if not isinstance(s, ox.NamedNode) or isinstance(o, ox.BlankNode):
         return False
-    if str(s).startswith(_BUILT_IN):
+    if s.value.startswith(_BUILT_IN):
         return False  # owlrl's axiomatic triples and owl:Nothing rdfs:subClassOf C: the specs'
-    if p == RDF.type and o in _TRIVIAL_TYPES:
+    if p == _TYPE and o in _TRIVIAL_OX:
         return False
-    if p in _REFLEXIVE and s == o:
+    if p in _REFLEXIVE_OX and s == o:
         return False
-    return not (isinstance(o, Literal) and p in (RDF.type, RDFS.subClassOf))
+    return not (isinstance(o, ox.Literal) and p in (_TYPE, _SUBCLASS))
 
 
 def _rl_hint(message: str) -> str:
@@ -88,12 +93,18 @@ def consistency(
     return HermitRun(asserted, java, timeout).problems(rl_found)
 
 
-class HermitRun:
-    """HermiT checking a graph in its child process, started now and asked for its verdict later.
+_QUICK_JIT = "-XX:TieredStopAtLevel=1"
+_QUICK_JIT_BELOW = 50_000
+"""Triples below which HermiT's JVM runs with the quick compiler only (start-up bound)."""
 
-    Starting the JVM and classifying take over a second even on the curated graph; the build
+
+class HermitRun:
+    """HermiT checking a graph in its own JVM, started now and asked for its verdict later.
+
+    Starting the JVM and classifying take most of a second even on the curated graph; the build
     starts HermiT first and runs SHACL and the OWL 2 RL closure while it works, so a cold check
-    costs the longest of them, not their sum.
+    costs the longest of them, not their sum. Java is started directly (natograph.build.hermit),
+    so the time limit ends the JVM itself.
     """
 
     def __init__(self, asserted: Graph, java: str, timeout: float) -> None:
@@ -101,29 +112,39 @@ class HermitRun:
         self._tmp = tempfile.TemporaryDirectory(prefix="natograph-hermit-")
         path = Path(self._tmp.name) / "graph.nt"
         _for_hermit(asserted).serialize(path, format="nt", encoding="utf-8")
-        cmd = [sys.executable, "-m", "natograph.build.hermit", str(path), java]
+        cmd = hermit.command(path, java)
+        if len(asserted) < _QUICK_JIT_BELOW:
+            # The JVM's optimising compiler costs more than it saves on a graph HermiT checks in
+            # a second: C1 alone takes the check of the curated graph from 0.9 to 0.5 s.
+            cmd.insert(1, _QUICK_JIT)
         self._started = time.monotonic()
-        self._process = subprocess.Popen(
-            cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
-        )
+        self._failed: str | None = None
+        try:
+            self._process: subprocess.Popen[str] | None = subprocess.Popen(
+                cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
+            )
+        except OSError as err:  # no such executable, not executable
+            self._process, self._failed = None, str(err)
 
     def problems(self, rl_found: bool = False) -> list[Problem]:
         """Wait for the verdict (within the time limit counted from the start)."""
         remaining = max(0.0, self.timeout - (time.monotonic() - self._started))
         try:
-            stdout, stderr = self._process.communicate(timeout=remaining)
-        except subprocess.TimeoutExpired:
-            self._process.kill()
-            self._process.communicate()
-            msg = f"HermiT did not finish within {self.timeout:g} s"
-            return [Problem("reasoner", msg, hint="raise NATOGRAPH_HERMIT_TIMEOUT or simplify")]
+            if self._process is None:
+                detail = self._failed or "Java did not start"
+                hint = _java_hint(self.java)
+                return [Problem("reasoner", f"HermiT could not run: {detail}", hint=hint)]
+            try:
+                output, _ = self._process.communicate(timeout=remaining)
+            except subprocess.TimeoutExpired:
+                self._process.kill()
+                self._process.communicate()
+                msg = f"HermiT did not finish within {self.timeout:g} s"
+                hint = "raise NATOGRAPH_HERMIT_TIMEOUT or simplify"
+                return [Problem("reasoner", msg, hint=hint)]
         finally:
             self._tmp.cleanup()
-        if self._process.returncode != 0 or not stdout.strip():
-            detail = _java_exception(stderr or stdout) or "no output"
-            hint = _java_hint(self.java)
-            return [Problem("reasoner", f"HermiT could not run: {detail}", hint=hint)]
-        result = json.loads(stdout.strip().splitlines()[-1])
+        result = hermit.verdict(self._process.returncode, output)
         return _hermit_problems(result, self.java, rl_found)
 
 
@@ -230,8 +251,7 @@ def materialise_cached(
     if hit is not None and problems_json is not None:
         inferred = list(ox.parse(hit, format=ox.RdfFormat.N_TRIPLES))
         return inferred, problems_from_json(problems_json)
-    graph, problems = materialise(asserted.graph, engine)
-    inferred = from_rdflib(graph)
+    inferred, problems = materialise(asserted, engine)
     cache.put(key, ".nt", ntriples(inferred))
     cache.put(key, ".json", problems_to_json(problems))
     return inferred, problems

@@ -8,9 +8,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-import pyshacl
-import pyshacl_turbo
-from pyshacl_turbo.rdf import Input as TurboInput
 from rdflib import RDF, Graph, Literal, URIRef
 from rdflib.namespace import SH
 from rdflib.term import Node
@@ -62,6 +59,8 @@ def shacl(
     if engine == "pyshacl-turbo":
         result = _turbo(asserted, shapes)
     elif engine == "pyshacl":
+        import pyshacl  # imported only by a build that misses its cache (0.1 s)
+
         result = pyshacl.validate(
             asserted.graph,
             shacl_graph=shapes,
@@ -89,6 +88,9 @@ def _turbo(asserted: Asserted, shapes: Graph) -> tuple[bool, Graph, str]:
     is pyshacl-turbo's internal class, so the pinned version is the one tested: the report is
     checked against pySHACL's on every fixture (tests/test_shapes.py).
     """
+    import pyshacl_turbo  # imported only by a build that misses its cache
+    from pyshacl_turbo.rdf import Input as TurboInput
+
     program = pyshacl_turbo.compile_shapes(shapes, advanced=True)  # type: ignore[no-untyped-call]
     data = TurboInput(asserted.ntriples().decode("utf-8"), "nt", None, {})
     conforms, report, text = program.validate(

@@ -149,7 +149,9 @@ _KINDS: dict[type[Exception], str] = {cls: kind for kind, cls in _FAILURES.items
 
 def worker_main(argv: list[str]) -> None:
     """Entry point of a worker process:
-    `python -m natograph.query.worker --store D [--isolate] [--memory-mb N]`.
+    `python -m natograph.query.worker (--store D | --store-later) [--isolate] [--memory-mb N]`;
+    with `--store-later` the store's folder is the first message on stdin (natograph.query.pool
+    starts workers while the store is still being built).
 
     Jobs arrive on stdin and outcomes leave on stdout as multiprocessing Connection frames;
     anything the worker prints goes to stderr so it cannot corrupt the channel.
@@ -161,10 +163,13 @@ def worker_main(argv: list[str]) -> None:
     isolated = drop_network() if "--isolate" in argv else False
     argv = [a for a in argv if a != "--isolate"]
     memory_mb = int(argv[argv.index("--memory-mb") + 1]) if "--memory-mb" in argv else None
-    source = StoreSource.from_args(argv[0], argv[1])
     inbox = Connection(os.dup(0), writable=False)
     outbox = Connection(os.dup(1), readable=False)
     sys.stdout = sys.stderr
+    if argv[:1] == [LATER]:  # started before the store was built: its folder comes first
+        source = StoreSource(store=Path(inbox.recv()))
+    else:
+        source = StoreSource.from_args(argv[0], argv[1])
     store = source.open()
     # Oxigraph parses and evaluates recursively on the calling thread's stack: a query nested a
     # few hundred levels deep overflows the main thread's 8 MiB. A thread with a large stack (only
@@ -179,6 +184,8 @@ def worker_main(argv: list[str]) -> None:
 
 
 _JOB_STACK = 1 << 30
+LATER = "--store-later"
+"""The worker's argument saying that its store's folder will be sent on stdin."""
 
 
 def cap_address_space(memory_mb: int) -> None:

@@ -35,7 +35,17 @@ class Backend:
             shutil.rmtree(path, ignore_errors=True)
 
 
-def open_backend(store: OxigraphStore, settings: Settings) -> Backend:
+def early_pool(settings: Settings) -> QueryPool:
+    """The embedded backend's query workers, started before the store is built (their start-up
+    overlaps the build); `open_backend(..., pool=)` hands them the store."""
+    pool = _pool(None, settings)
+    pool.prestart()
+    return pool
+
+
+def open_backend(
+    store: OxigraphStore, settings: Settings, pool: QueryPool | None = None
+) -> Backend:
     """The embedded backend over a built store: its query workers started and ready.
 
     The workers open the store's folder read-only. A store held in memory (tests, benchmarks
@@ -51,8 +61,19 @@ def open_backend(store: OxigraphStore, settings: Settings) -> Backend:
         store.copy_to(folder)
     else:
         store.flush()
-    pool = QueryPool(
-        StoreSource(store=folder),
+    source = StoreSource(store=folder)
+    pool = pool or _pool(source, settings)
+    try:
+        pool.start(source)
+    except BaseException:
+        pool.close()
+        raise
+    return Backend(store, pool, cleanup)
+
+
+def _pool(source: StoreSource | None, settings: Settings) -> QueryPool:
+    return QueryPool(
+        source,
         settings.query_workers,
         settings.max_queue,
         settings.isolate_network,
@@ -61,5 +82,3 @@ def open_backend(store: OxigraphStore, settings: Settings) -> Backend:
         lane_seconds=settings.lane_seconds,
         client_limit=settings.client_queries or None,
     )
-    pool.start()
-    return Backend(store, pool, cleanup)

@@ -6,11 +6,12 @@ result objects (turned into natograph's engine-neutral ones at once), its on-dis
 
 from __future__ import annotations
 
+import fcntl
 import os
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 import pyoxigraph as ox
 
@@ -50,6 +51,8 @@ class OxigraphStore(SparqlStore):
         self.path = path
         self.read_only = read_only
         self._bulk = bulk
+        self._held: IO[str] | None = None
+        """The lock on a `--store` folder (see `held_store`), released with this object."""
         if path is None:
             self._store = ox.Store()
             return
@@ -124,6 +127,34 @@ class OxigraphStore(SparqlStore):
 
     def __len__(self) -> int:
         return len(self._store)
+
+
+HELD = "natograph.lock"
+"""The file a server holds locked (flock) in a `--store` folder for as long as it serves it."""
+
+
+def held_store(path: Path, fill: Callable[[OxigraphStore], object]) -> OxigraphStore:
+    """A store at `path`, rebuilt by `fill` and then opened read-only, held by this process.
+
+    RocksDB's read-only views must not see a folder someone still writes to (a flush or a
+    compaction deletes files under them), so the folder is written, closed, and re-opened
+    read-only like every worker's; a lock on HELD, kept with the returned store, keeps a second
+    server (or `natograph query`) from rebuilding it meanwhile."""
+    path.mkdir(parents=True, exist_ok=True)
+    handle = (path / HELD).open("a+")
+    try:
+        fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        handle.close()
+        raise StoreInUse(path, lock_holders(path / HELD)) from None
+    writer = OxigraphStore(path, bulk=True)
+    writer.clear()
+    fill(writer)
+    writer.flush()
+    writer.close()
+    store = OxigraphStore(path, read_only=True)
+    store._held = handle
+    return store
 
 
 def lock_holders(lock: Path) -> list[int]:

@@ -17,6 +17,7 @@ from natograph.web.context import context_router
 from natograph.web.downloads import ServedRelease, downloads_router
 from natograph.web.linked_data import LinkedData
 from natograph.web.methods import READ_ONLY, WITH_POST, MethodPolicy
+from natograph.web.replay import Replay
 from natograph.web.served import ServedGraph, serve_graph
 from natograph.web.sparql import sparql_router
 from natograph.web.ui import ui_router
@@ -64,6 +65,8 @@ def create_app(served: ServedGraph, settings: Settings) -> FastAPI:
         ],
         max_age=86400,
     )
+    # Repeated SPARQL GETs answered with the recorded response, ahead of routing (web.replay).
+    app.add_middleware(Replay, path="/sparql", max_bytes=settings.result_cache_mb * 1_000_000)
     # Outermost: HEAD, OPTIONS (incl. CORS preflight) and 405 are decided before any route.
     app.add_middleware(
         MethodPolicy, allowed=lambda path: WITH_POST if path == "/sparql" else READ_ONLY

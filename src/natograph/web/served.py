@@ -13,10 +13,11 @@ from natograph.build import pipeline
 from natograph.build.cache import content_key
 from natograph.build.pipeline import Build
 from natograph.publish.coverage import Coverage, coverage
+from natograph.query.pool import QueryPool
 from natograph.query.text import CompetencyQuestion, competency_questions
 from natograph.settings import Settings
 from natograph.store import GraphStore, OxigraphStore, QueryExecutor
-from natograph.store.backend import Backend, open_backend
+from natograph.store.backend import Backend, early_pool, open_backend
 from natograph.web.caching import Computed
 
 
@@ -50,19 +51,28 @@ class ServedGraph:
 
 
 def serve_graph(settings: Settings) -> ServedGraph:
-    """Build through the pipeline (refusing invalid data), then start the query workers."""
-    store, build = pipeline.open_store(settings)
-    return served_from_store(store, settings, build)
+    """Build through the pipeline (refusing invalid data), then start the query workers (whose
+    processes start while the graph is built)."""
+    pool = early_pool(settings)
+    try:
+        store, build = pipeline.open_store(settings)
+    except BaseException:
+        pool.close()
+        raise
+    return served_from_store(store, settings, build, pool)
 
 
 def served_from_store(
-    store: OxigraphStore, settings: Settings, build: Build | None = None
+    store: OxigraphStore,
+    settings: Settings,
+    build: Build | None = None,
+    pool: QueryPool | None = None,
 ) -> ServedGraph:
     """Serve an already loaded store (also used by tests with other data)."""
     inputs = [p.path for p in build.files()] if build is not None else []
     version = content_key("dataset", inputs) if inputs else _store_version(store)
     modified = max((p.stat().st_mtime for p in inputs), default=datetime.now(UTC).timestamp())
-    backend = open_backend(store, settings)
+    backend = open_backend(store, settings, pool)
     return ServedGraph(
         backend=backend,
         version=version,
