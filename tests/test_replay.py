@@ -31,11 +31,13 @@ class Counting:
             await send({"type": "http.response.body", "body": body, "more_body": more})
 
 
-def call(app: Replay, query: bytes, headers: list[tuple[bytes, bytes]] | None = None) -> bytes:
+def call(
+    app: Replay, query: bytes, headers: list[tuple[bytes, bytes]] | None = None, method: str = "GET"
+) -> bytes:
     sent: list[Message] = []
     scope = {
         "type": "http",
-        "method": "GET",
+        "method": method,
         "path": "/sparql",
         "query_string": query,
         "headers": headers or [],
@@ -60,6 +62,15 @@ def test_a_repeated_request_is_answered_without_the_app() -> None:
     app = replay(inner)
     first = call(app, b"query=ASK")
     assert call(app, b"query=ASK") == first and inner.calls == 1
+
+
+def test_a_head_is_the_recorded_get_without_its_body() -> None:
+    inner = Counting()
+    app = replay(inner)
+    assert call(app, b"query=ASK", method="HEAD") == b"call 1 part 0"  # the app's own HEAD
+    assert inner.calls == 1
+    call(app, b"query=ASK")
+    assert call(app, b"query=ASK", method="HEAD") == b"" and inner.calls == 2
 
 
 def test_the_key_is_the_query_and_the_headers_the_answer_varies_on() -> None:

@@ -5,10 +5,12 @@ from __future__ import annotations
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from typing import Any
 
 from fastapi import FastAPI, Request, Response
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.middleware.gzip import GZipMiddleware
+from starlette.types import ASGIApp
 
 from natograph import __version__
 from natograph.settings import Settings
@@ -25,6 +27,18 @@ from natograph.web.ui import ui_router
 log = logging.getLogger("natograph.web")
 
 
+class NatographApp(FastAPI):
+    """FastAPI, with repeated SPARQL GETs answered whole before any of its layers (web.replay):
+    outside even the error middleware, so that a repeated look-up costs what the floor costs."""
+
+    def __init__(self, *, replay_bytes: int, **options: Any) -> None:
+        super().__init__(**options)
+        self.replay_bytes = replay_bytes
+
+    def build_middleware_stack(self) -> ASGIApp:
+        return Replay(super().build_middleware_stack(), "/sparql", self.replay_bytes)
+
+
 def create_app(served: ServedGraph, settings: Settings) -> FastAPI:
     """An app over an already built graph; closing the app stops its query workers."""
 
@@ -33,7 +47,8 @@ def create_app(served: ServedGraph, settings: Settings) -> FastAPI:
         yield
         served.close()
 
-    app = FastAPI(
+    app = NatographApp(
+        replay_bytes=settings.result_cache_mb * 1_000_000,
         title="natograph",
         version=__version__,
         description="SPARQL endpoint and linked data for a knowledge graph of NATO's partnerships.",
@@ -65,8 +80,6 @@ def create_app(served: ServedGraph, settings: Settings) -> FastAPI:
         ],
         max_age=86400,
     )
-    # Repeated SPARQL GETs answered with the recorded response, ahead of routing (web.replay).
-    app.add_middleware(Replay, path="/sparql", max_bytes=settings.result_cache_mb * 1_000_000)
     # Outermost: HEAD, OPTIONS (incl. CORS preflight) and 405 are decided before any route.
     app.add_middleware(
         MethodPolicy, allowed=lambda path: WITH_POST if path == "/sparql" else READ_ONLY

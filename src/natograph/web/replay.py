@@ -8,8 +8,9 @@ after compression and CORS) under exactly those inputs and sends it again withou
 parsing, negotiating or compressing: a repeated look-up costs about what the bare ASGI floor
 costs.
 
-What is never replayed: anything but a plain GET to the endpoint (HEAD goes through
-MethodPolicy first, which makes it a GET and drops the body, so it is served from here too);
+It sits outside every other layer (natograph.web.app.NatographApp), so it answers HEAD itself:
+a HEAD replays the GET's status and headers without the body (RFC 9110 §9.3.2). What is never
+replayed: anything but a GET or HEAD to the endpoint;
 conditional requests (If-None-Match / If-Modified-Since: the 304 logic stays in one place);
 responses other than a complete 200 carrying an ETag (errors, 503s, the service description,
 anything streamed in parts); bodies over an eighth of the budget.
@@ -56,14 +57,18 @@ class Replay:
             await send(
                 {"type": "http.response.start", "status": found.status, "headers": found.headers}
             )
-            await send({"type": "http.response.body", "body": found.body})
+            body = b"" if scope["method"] == "HEAD" else found.body
+            await send({"type": "http.response.body", "body": body})
+            return
+        if scope["method"] == "HEAD":  # recorded only from a GET's answer
+            await self.app(scope, receive, send)
             return
         await self.app(scope, receive, self._recorder(key, send))
 
     def _key(self, scope: Scope) -> Key | None:
         if (
             scope["type"] != "http"
-            or scope["method"] != "GET"
+            or scope["method"] not in ("GET", "HEAD")
             or scope["path"] != self.path
             or not scope.get("query_string")
         ):

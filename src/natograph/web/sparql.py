@@ -16,6 +16,7 @@ graphs. docs/conformance.md reports the W3C test suites' results.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import logging
 from dataclasses import dataclass
@@ -142,7 +143,10 @@ def _graph_iris(params: list[tuple[str, str]], name: str) -> tuple[str, ...] | N
     return values or None
 
 
+@functools.lru_cache(maxsize=1024)
 def _is_iri(text: str) -> bool:
+    """Whether Oxigraph takes `text` as an IRI (remembered: the endpoint's own URL is checked on
+    every request, and building the IRI costs more than the rest of a cached answer)."""
     try:
         ox.NamedNode(text)
     except ValueError:
@@ -250,7 +254,22 @@ def _too_long(length: int, settings: Settings, status: int) -> ProtocolError:
 
 
 def _endpoint(request: Request) -> str:
-    return str(request.url.replace(query="", fragment=""))
+    """The URL the client used, without its query, remembered per scheme, Host, server and path
+    (what Starlette builds it from; the Host header is the client's, so the memo is bounded)."""
+    scope = request.scope
+    host = next((v for k, v in scope["headers"] if k == b"host"), b"")
+    server = tuple(scope.get("server") or ())
+    key = (scope.get("scheme"), host, server, scope.get("root_path"), scope["path"])
+    found = _ENDPOINTS.get(key)
+    if found is None:
+        found = str(request.url.replace(query="", fragment=""))
+        if len(_ENDPOINTS) >= 1024:
+            _ENDPOINTS.clear()
+        _ENDPOINTS[key] = found
+    return found
+
+
+_ENDPOINTS: dict[tuple[object, ...], str] = {}
 
 
 def _describe_service(request: Request, served: ServedGraph) -> Response:
