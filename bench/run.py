@@ -1,6 +1,6 @@
 """`python -m bench.run`: measure natograph against rdflib-endpoint and a bare HTTP floor.
 
-One run does five things and writes bench/results.md (see bench/README.md):
+One run does six things and writes bench/results.md (see bench/README.md):
 
 1. HTTP throughput and latency (concurrency 1 and 16, cached and uncached) of natograph
    (`natograph serve --no-hermit`), rdflib-endpoint over the same triples, and a constant ASGI
@@ -10,7 +10,9 @@ One run does five things and writes bench/results.md (see bench/README.md):
 4. linked-data documents over HTTP (bench/pages.py): the 303 and every representation of a few
    resources' descriptions, cold (rendered) and warm (cached), at concurrency 1 and 16;
 5. fairness (bench/fairness.py): another client's look-up latency while one client keeps two
-   explosive queries running, with and without the short lane and the per-client limit.
+   explosive queries running, with and without the short lane and the per-client limit;
+6. the SHACL and OWL 2 RL engines and the whole pipeline against pySHACL and owlrl
+   (bench/engines.py), on the curated graph and the scale sizes.
 
 Every server is a separate process group on 127.0.0.1 and is stopped at the end, whatever
 happens; every request loop is bounded in count and in time.
@@ -130,8 +132,8 @@ def parse_args(argv: list[str] | None = None) -> Config:
     parser.add_argument(
         "--engine-cap",
         type=float,
-        default=150.0,
-        help="seconds after which one engine measurement (section 6) is stopped (default 150)",
+        default=240.0,
+        help="seconds after which one engine measurement (section 6) is stopped (default 240)",
     )
     parser.add_argument(
         "--only",
