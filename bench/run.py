@@ -24,6 +24,7 @@ import argparse
 import asyncio
 import json
 import os
+import pickle
 import shutil
 import subprocess
 import sys
@@ -48,6 +49,10 @@ from bench.servers import (
 )
 
 SPARQL = "/sparql"
+_SETTINGS_SHOWN = ("NATOGRAPH_WORKER_STORE", "NATOGRAPH_QUERY_WORKERS")
+"""natograph settings in the environment that change what is measured: named in the report."""
+LAST_RUN = Path(tempfile.gettempdir()) / "natograph-bench-last-run.pickle"
+"""The last run's measurements, written before its report (see `--render-only`)."""
 SECTIONS = ["http", "pages", "scale", "startup", "fairness", "engines"]
 """In the order they run."""
 
@@ -85,6 +90,8 @@ class Config:
     output: Path
     merge: bool
     """Keep the sections of the existing output that this run does not measure."""
+    render_only: bool = False
+    """Write the report of the last run's measurements again (after fixing the report)."""
 
     def describe(self) -> str:
         return (
@@ -97,6 +104,9 @@ class Config:
             f"cold + {self.warm_repeats} warm run(s) per variant; {self.page_starts} server "
             f"start(s) per cold pass of linked-data documents; sections: "
             f"{', '.join(self.sections)}"
+            + "".join(
+                f"; {name}={os.environ[name]}" for name in _SETTINGS_SHOWN if name in os.environ
+            )
         )
 
 
@@ -150,6 +160,11 @@ def parse_args(argv: list[str] | None = None) -> Config:
     parser.add_argument(
         "--output", type=Path, default=REPO / "bench" / "results.md", help="Markdown to write"
     )
+    parser.add_argument(
+        "--render-only",
+        action="store_true",
+        help=f"measure nothing: write the report of the last run again (kept in {LAST_RUN})",
+    )
     args = parser.parse_args(argv)
     quick = args.quick
     sizes_text = args.sizes or ("1e4" if quick else "1e4,1e5,1e6")
@@ -173,6 +188,7 @@ def parse_args(argv: list[str] | None = None) -> Config:
         sections=[s for s in SECTIONS if s in (args.only or SECTIONS)],
         output=args.output,
         merge=args.merge,
+        render_only=args.render_only,
     )
 
 
@@ -599,6 +615,9 @@ def _timed(cmd: list[str], env: dict[str, str] | None = None) -> tuple[float, st
 def main(argv: list[str] | None = None) -> int:
     cfg = parse_args(argv)
     os.chdir(REPO)
+    if cfg.render_only:
+        with LAST_RUN.open("rb") as handle:
+            return _write(pickle.load(handle), cfg)
     started = time.perf_counter()
     data = report.Data(machine=machine.line(), config=cfg.describe())
     error: BaseException | None = None
@@ -628,6 +647,13 @@ def main(argv: list[str] | None = None) -> int:
             detail = text[0] + (f" ... {text[-1]}" if len(text) > 1 else "") if text else ""
             data.error = f"{type(err).__name__}: {detail}"
     data.seconds = time.perf_counter() - started
+    # Kept before rendering: a report bug must not cost the run (`--render-only` re-renders it).
+    with LAST_RUN.open("wb") as handle:
+        pickle.dump(data, handle)
+    return _write(data, cfg, error)
+
+
+def _write(data: report.Data, cfg: Config, error: BaseException | None = None) -> int:
     markdown = report.render(data)
     if cfg.merge and cfg.output.exists():
         markdown = report.merge(markdown, cfg.output.read_text(encoding="utf-8"))

@@ -144,3 +144,20 @@ def test_a_store_in_memory_is_copied_once_for_the_workers_and_removed(tmp_path: 
     assert OxigraphStore(copy, read_only=True).query(ASK) is True
     backend.close()
     assert not copy.exists()
+
+
+def test_workers_can_hold_a_copy_in_memory_and_answer_the_same(tmp_path: Path) -> None:
+    """NATOGRAPH_WORKER_STORE=copy: each worker loads the shared folder into memory."""
+    store = built_store(tmp_path, "k", _filler([]))
+    answers = {}
+    for mode in ("shared", "copy"):
+        settings = Settings(root=tmp_path, hermit=False, query_workers=1, worker_store=mode)
+        backend = open_backend(store, settings)
+        try:
+            workers = [c for c in psutil.Process().children() if str(store.path) in c.cmdline()]
+            assert all(("--copy" in w.cmdline()) == (mode == "copy") for w in workers)
+            job = Job("SELECT ?o { <urn:x:s> <urn:x:p> ?o }", "SELECT", "text/csv")
+            answers[mode] = backend.executor.run(job, timeout=5).body
+        finally:
+            backend.close()
+    assert answers["shared"] == answers["copy"] == b"o\r\n1\r\n"

@@ -52,6 +52,11 @@ class Settings(BaseSettings):
     """uvicorn worker processes (each builds the graph and has its own query workers)."""
     query_workers: int = Field(default_factory=lambda: max(2, os.cpu_count() or 2))
     """General query worker processes per server process (default: one per core, at least 2)."""
+    worker_store: Literal["shared", "copy"] = "shared"
+    """How query workers hold the data: `shared` opens the server's on-disk store read-only in
+    every worker (the data once, in the kernel's page cache; full scans and aggregates about 3-4x
+    slower than in memory); `copy` loads it into each worker's memory at start (one copy per
+    worker, in-memory speed)."""
     lane_workers: int = 1
     """Extra workers kept for short queries: they take a job only when every general worker is
     busy, and for at most `lane_seconds`, so one client's slow queries cannot stall the rest."""

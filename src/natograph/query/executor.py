@@ -149,7 +149,8 @@ _KINDS: dict[type[Exception], str] = {cls: kind for kind, cls in _FAILURES.items
 
 def worker_main(argv: list[str]) -> None:
     """Entry point of a worker process:
-    `python -m natograph.query.worker (--store D | --store-later) [--isolate] [--memory-mb N]`;
+    `python -m natograph.query.worker (--store D | --store-later) [--copy] [--isolate]
+    [--memory-mb N]`;
     with `--store-later` the store's folder is the first message on stdin (natograph.query.pool
     starts workers while the store is still being built).
 
@@ -161,7 +162,8 @@ def worker_main(argv: list[str]) -> None:
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides when workers stop
     isolated = drop_network() if "--isolate" in argv else False
-    argv = [a for a in argv if a != "--isolate"]
+    copy = COPY in argv
+    argv = [a for a in argv if a not in ("--isolate", COPY)]
     memory_mb = int(argv[argv.index("--memory-mb") + 1]) if "--memory-mb" in argv else None
     inbox = Connection(os.dup(0), writable=False)
     outbox = Connection(os.dup(1), readable=False)
@@ -171,6 +173,8 @@ def worker_main(argv: list[str]) -> None:
     else:
         source = StoreSource.from_args(argv[0], argv[1])
     store = source.open()
+    if copy:  # NATOGRAPH_WORKER_STORE=copy: in-memory speed, at one copy per worker
+        store = store.in_memory()
     # Oxigraph parses and evaluates recursively on the calling thread's stack: a query nested a
     # few hundred levels deep overflows the main thread's 8 MiB. A thread with a large stack (only
     # the pages touched are committed) serves the jobs instead.
@@ -184,6 +188,8 @@ def worker_main(argv: list[str]) -> None:
 
 
 _JOB_STACK = 1 << 30
+COPY = "--copy"
+"""The worker's argument asking it to hold its store in memory (Settings.worker_store)."""
 LATER = "--store-later"
 """The worker's argument saying that its store's folder will be sent on stdin."""
 

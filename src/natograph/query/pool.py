@@ -39,6 +39,7 @@ from multiprocessing.connection import Connection
 from pathlib import Path
 
 from natograph.query.executor import (
+    COPY,
     LATER,
     OUT_OF_MEMORY,
     Busy,
@@ -85,6 +86,7 @@ class QueryPool:
         lane_workers: int = 1,
         lane_seconds: float = 1.0,
         client_limit: int | None = None,
+        copy: bool = False,
     ) -> None:
         self.source = source
         self.isolate_network = isolate_network
@@ -93,6 +95,8 @@ class QueryPool:
         self.lane_seconds = lane_seconds
         self.memory_mb = memory_mb
         self.client_limit = client_limit
+        self.copy = copy
+        """Each worker loads the store into its memory (Settings.worker_store == "copy")."""
         self._admission = threading.BoundedSemaphore(self.size + self.lanes + max(0, queue_limit))
         self._closed = False
         self._all: set[_Worker] = set()
@@ -135,6 +139,8 @@ class QueryPool:
 
     def _spawn(self, lane: bool) -> _Worker:
         arg = [LATER] if self.source is None else self.source.args()
+        if self.copy:
+            arg.append(COPY)
         if self.isolate_network:
             arg.append("--isolate")
         if self.memory_mb:

@@ -81,4 +81,5 @@ def _pool(source: StoreSource | None, settings: Settings) -> QueryPool:
         lane_workers=settings.lane_workers,
         lane_seconds=settings.lane_seconds,
         client_limit=settings.client_queries or None,
+        copy=settings.worker_store == "copy",
     )

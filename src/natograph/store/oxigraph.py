@@ -120,6 +120,12 @@ class OxigraphStore(SparqlStore):
         target.flush()
         del target
 
+    def in_memory(self) -> OxigraphStore:
+        """A copy of this store in memory (a query worker's, with NATOGRAPH_WORKER_STORE=copy)."""
+        copy = OxigraphStore()
+        copy._store.bulk_extend(self._store.quads_for_pattern(None, None, None, None))
+        return copy
+
     def close(self) -> None:
         """Release the engine (and, on disk, its lock) now rather than whenever the object is
         collected: a store being built is closed before it is renamed and reopened read-only."""
