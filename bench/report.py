@@ -534,7 +534,8 @@ def _startup(startup: Any) -> list[str]:
     lines += [
         "`natograph serve --port P` (default: HermiT on) and `natograph serve --port P "
         "--no-hermit`, from process start until /health answers 200. *cold* = "
-        "NATOGRAPH_CACHE_DIR pointing at an empty folder (owlrl and HermiT run); *warm* = the "
+        "NATOGRAPH_CACHE_DIR pointing at an empty folder (SHACL, OWL 2 RL and HermiT run, the "
+        "store is built); *warm* = the "
         f"same folder afterwards (their results are read back). Interpreter start alone "
         f"(`python -c pass`): {startup.python_start:.2f} s. "
         f"RSS after start: {mb(startup.rss)} MiB.",
@@ -754,6 +755,8 @@ def merge(new: str, old: str) -> str:
     old_head, old_sections = _sections(old)
     run = _run_header(old_head)
     merged = dict(new_sections)
+    if TARGETS in old_sections:
+        merged[TARGETS] = _merged_targets(new_sections.get(TARGETS, []), old_sections[TARGETS])
     for heading, body in old_sections.items():
         if heading in merged:
             continue
@@ -766,6 +769,32 @@ def merge(new: str, old: str) -> str:
     for heading in sorted(merged, key=_section_order):
         lines += [heading, *merged[heading]]
     return "\n".join(lines).rstrip() + "\n"
+
+
+TARGETS = "## Targets"
+_KEPT_ROW = " (kept from an earlier run)"
+
+
+def _merged_targets(new: list[str], old: list[str]) -> list[str]:
+    """The Targets table of this run, plus the rows of the earlier one for targets this run did
+    not measure (marked as kept); the earlier breakdown lines follow this run's."""
+    rows = [line for line in new if line.startswith("| ") and not line.startswith("| target")]
+    measured = {row.split(" | ", 1)[0] for row in rows}
+    for line in old:
+        if not line.startswith("| ") or line.startswith("| target"):
+            continue
+        name = line.split(" | ", 1)[0]
+        if name not in measured:
+            kept = (
+                line if line.endswith(_KEPT_ROW + " |") else line[: -len(" |")] + _KEPT_ROW + " |"
+            )
+            rows.append(kept)
+    notes = [line for line in new if line.startswith("- ")]
+    notes += [line for line in old if line.startswith("- ") and line not in notes]
+    body = ["", "| target | measured | verdict |", "|---|---|---|", *rows, ""]
+    if notes:
+        body += ["Where the time goes:", "", *notes, ""]
+    return body
 
 
 def _run_header(head: list[str]) -> str:

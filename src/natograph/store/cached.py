@@ -23,7 +23,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from natograph.store.oxigraph import OxigraphStore
+from natograph.store.oxigraph import OxigraphStore, release_freed_memory
 
 STORES = "stores"
 """The cache folder's subfolder holding built stores, one folder per content key."""
@@ -56,6 +56,7 @@ def built_store(
         fill(writer)
         writer.flush()
         writer.close()
+        release_freed_memory()
     except BaseException:
         shutil.rmtree(building, ignore_errors=True)
         raise
