@@ -35,10 +35,7 @@ class Asserted:
     @cached_property
     def ontology(self) -> Graph:
         """The ontology alone, as rdflib (small: the definitions checks walk it)."""
-        graph = Graph()
-        for parsed in self._ontology:
-            to_rdflib(parsed.quads, graph)
-        return graph
+        return to_rdflib(self.ontology_triples)
 
     @cached_property
     def ontology_triples(self) -> set[ox.Triple]:

@@ -14,6 +14,8 @@ import tempfile
 from collections.abc import Iterable
 from pathlib import Path
 
+import pyoxigraph as ox
+
 _VERSIONED = (
     "natograph",
     "owlrl",
@@ -53,6 +55,16 @@ class Cache:
             return None
         path = self.folder / f"{key}{suffix}"
         return path.read_bytes() if path.is_file() else None
+
+    def get_triples(self, key: str, suffix: str) -> list[ox.Triple] | None:
+        """Triples kept by `put_triples`, read back by Oxigraph (no rdflib on a warm build)."""
+        data = self.get(key, suffix)
+        return None if data is None else list(ox.parse(data, format=ox.RdfFormat.N_TRIPLES))
+
+    def put_triples(self, key: str, suffix: str, triples: Iterable[ox.Triple]) -> None:
+        data = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES)
+        assert data is not None  # no output given: the bytes are returned
+        self.put(key, suffix, data)
 
     def put(self, key: str, suffix: str, data: bytes) -> None:
         if self.folder is None:

@@ -158,14 +158,11 @@ def cached_problems(
     key: str,
     suffix: str,
     compute: Callable[[], list[Problem]],
-    keep: Callable[[list[Problem]], bool] = lambda _problems: True,
 ) -> list[Problem]:
-    """A check's problems, kept under `key` for byte-identical inputs (SHACL, HermiT); a result
-    `keep` refuses (a check that could not run) is returned but not kept."""
+    """A check's problems, kept under `key` for byte-identical inputs (SHACL)."""
     hit = cache.get(key, suffix)
     if hit is not None:
         return problems_from_json(hit)
     problems = compute()
-    if keep(problems):
-        cache.put(key, suffix, problems_to_json(problems))
+    cache.put(key, suffix, problems_to_json(problems))
     return problems

@@ -46,10 +46,7 @@ class Build:
 
     def graph(self, part: str) -> Graph:
         """The rdflib view of `ontology`, `data` or `shapes`."""
-        graph = Graph()
-        for parsed in getattr(self, part):
-            to_rdflib(parsed.quads, graph)
-        return graph
+        return to_rdflib(q for parsed in getattr(self, part) for q in parsed.quads)
 
     def locate(self, iri: str, value: str | None = None) -> tuple[str | None, int | None]:
         """The data (else ontology) file and line where a resource's description starts, or

@@ -28,15 +28,19 @@ from natograph.build.asserted import Asserted
 from natograph.build.cache import Cache
 from natograph.build.closure import Engine, closure
 from natograph.build.diagnostics import Problem, problems_from_json, problems_to_json
-from natograph.build.parse import ntriples
 
-_TRIVIAL_TYPES = {OWL.Thing, RDFS.Resource, RDFS.Class, OWL.Class, RDF.Property}
+_TRIVIAL_TYPES = {
+    ox.NamedNode(str(t)) for t in (OWL.Thing, RDFS.Resource, RDFS.Class, OWL.Class, RDF.Property)
+}
 _REFLEXIVE = {
-    OWL.sameAs,
-    OWL.equivalentClass,
-    OWL.equivalentProperty,
-    RDFS.subClassOf,
-    RDFS.subPropertyOf,
+    ox.NamedNode(str(p))
+    for p in (
+        OWL.sameAs,
+        OWL.equivalentClass,
+        OWL.equivalentProperty,
+        RDFS.subClassOf,
+        RDFS.subPropertyOf,
+    )
 }
 _PLAIN_LITERAL = URIRef("http://www.w3.org/1999/02/22-rdf-syntax-ns#PlainLiteral")
 _BUILT_IN = (str(RDF), str(RDFS), str(OWL), str(XSD))
@@ -58,8 +62,6 @@ def materialise(
 
 _TYPE = ox.NamedNode(str(RDF.type))
 _SUBCLASS = ox.NamedNode(str(RDFS.subClassOf))
-_TRIVIAL_OX = {ox.NamedNode(str(t)) for t in _TRIVIAL_TYPES}
-_REFLEXIVE_OX = {ox.NamedNode(str(p)) for p in _REFLEXIVE}
 
 
 def _meaningful(t: ox.Triple) -> bool:
@@ -68,9 +70,9 @@ def _meaningful(t: ox.Triple) -> bool:
         return False
     if s.value.startswith(_BUILT_IN):
         return False  # owlrl's axiomatic triples and owl:Nothing rdfs:subClassOf C: the specs'
-    if p == _TYPE and o in _TRIVIAL_OX:
+    if p == _TYPE and o in _TRIVIAL_TYPES:
         return False
-    if p in _REFLEXIVE_OX and s == o:
+    if p in _REFLEXIVE and s == o:
         return False
     return not (isinstance(o, ox.Literal) and p in (_TYPE, _SUBCLASS))
 
@@ -247,12 +249,11 @@ def materialise_cached(
 
     A hit is read back by Oxigraph's parser and never touches rdflib, so a warm build does not
     pay for an rdflib graph of the asserted triples either."""
-    hit, problems_json = cache.get(key, ".nt"), cache.get(key, ".json")
+    hit, problems_json = cache.get_triples(key, ".nt"), cache.get(key, ".json")
     if hit is not None and problems_json is not None:
-        inferred = list(ox.parse(hit, format=ox.RdfFormat.N_TRIPLES))
-        return inferred, problems_from_json(problems_json)
+        return hit, problems_from_json(problems_json)
     inferred, problems = materialise(asserted, engine)
-    cache.put(key, ".nt", ntriples(inferred))
+    cache.put_triples(key, ".nt", inferred)
     cache.put(key, ".json", problems_to_json(problems))
     return inferred, problems
 

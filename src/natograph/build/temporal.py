@@ -41,7 +41,7 @@ from rdflib.namespace import RDF, RDFS, XSD
 
 from natograph.build.asserted import Asserted
 from natograph.build.cache import Cache
-from natograph.build.parse import from_rdflib, ntriples
+from natograph.build.parse import from_rdflib
 from natograph.namespaces import NGO
 
 TIME = "http://www.w3.org/2006/time#"
@@ -66,11 +66,11 @@ def window_end(first: date, precision: URIRef | None) -> date:
 
 def windows_cached(asserted: Asserted, cache: Cache, key: str) -> list[ox.Triple]:
     """`windows`, reusing the result for byte-identical inputs (`key` covers this module)."""
-    hit = cache.get(key, ".windows.nt")
+    hit = cache.get_triples(key, ".windows.nt")
     if hit is not None:
-        return list(ox.parse(hit, format=ox.RdfFormat.N_TRIPLES))
+        return hit
     found = from_rdflib(windows(asserted.graph))
-    cache.put(key, ".windows.nt", ntriples(found))
+    cache.put_triples(key, ".windows.nt", found)
     return found
 
 

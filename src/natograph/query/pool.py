@@ -106,7 +106,6 @@ class QueryPool:
         self._slow: OrderedDict[str, None] = OrderedDict()
         self._early: list[_Worker] = []
         """Workers started by `prestart`, waiting for their store's folder."""
-        self._later = False
 
     # --- Workers ----------------------------------------------------------------------------
 
@@ -118,23 +117,19 @@ class QueryPool:
             self.source = source
         if self.source is None:
             raise ValueError("a query pool needs its store before its workers can answer")
-        spawned = self._early or [
-            self._spawn(lane=i >= self.size) for i in range(self.size + self.lanes)
-        ]
-        self._early = []
+        early, self._early = self._early, []
+        spawned = early or [self._spawn(lane=i >= self.size) for i in range(self.size + self.lanes)]
         for worker in spawned:
-            if self._later:
+            if early:  # started with LATER: waiting to be told their store
                 with contextlib.suppress(OSError):
                     worker.inbox.send(str(self.source.store))
             self._await_ready(worker)
             self._release(worker)
-        self._later = False
 
     def prestart(self) -> None:
         """Start the worker processes now, before the store exists: their interpreter and
         imports (a fifth of a second) overlap the build; `start(source)` then hands them the
         store's folder."""
-        self._later = True
         self._early = [self._spawn(lane=i >= self.size) for i in range(self.size + self.lanes)]
 
     def _spawn(self, lane: bool) -> _Worker:

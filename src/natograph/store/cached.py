@@ -23,7 +23,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from natograph.store.oxigraph import OxigraphStore, release_freed_memory
+from natograph.store.oxigraph import OxigraphStore, write_store
 
 STORES = "stores"
 """The cache folder's subfolder holding built stores, one folder per content key."""
@@ -52,11 +52,7 @@ def built_store(
             return OxigraphStore(ready, read_only=True)
     building = Path(tempfile.mkdtemp(prefix=f".building-{key[:12]}-", dir=shelf))
     try:
-        writer = OxigraphStore(building, bulk=True)
-        fill(writer)
-        writer.flush()
-        writer.close()
-        release_freed_memory()
+        write_store(building, fill)
     except BaseException:
         shutil.rmtree(building, ignore_errors=True)
         raise

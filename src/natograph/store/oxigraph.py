@@ -10,7 +10,7 @@ import contextlib
 import ctypes
 import fcntl
 import os
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
@@ -117,15 +117,15 @@ class OxigraphStore(SparqlStore):
 
     def copy_to(self, path: Path) -> None:
         """Write every quad into a new on-disk store at `path` (closed again when done)."""
-        target = ox.Store(str(path))
-        target.bulk_extend(self._store.quads_for_pattern(None, None, None, None))
-        target.flush()
-        del target
+        write_store(path, lambda target: target._store.bulk_extend(self._quads()))
+
+    def _quads(self) -> Iterator[ox.Quad]:
+        return iter(self._store.quads_for_pattern(None, None, None, None))
 
     def in_memory(self) -> OxigraphStore:
         """A copy of this store in memory (a query worker's, with NATOGRAPH_WORKER_STORE=copy)."""
         copy = OxigraphStore()
-        copy._store.bulk_extend(self._store.quads_for_pattern(None, None, None, None))
+        copy._store.bulk_extend(self._quads())
         return copy
 
     def close(self) -> None:
@@ -147,6 +147,19 @@ def release_freed_memory() -> None:
         ctypes.CDLL(None).malloc_trim(0)
 
 
+def write_store(path: Path, fill: Callable[[OxigraphStore], object]) -> None:
+    """(Re)build the on-disk store at `path` with `fill`, bulk-loaded, then close it.
+
+    Closed before anyone opens it read-only (RocksDB's read-only views must not see a folder
+    still being written), and the heap the bulk load freed is handed back to the OS."""
+    writer = OxigraphStore(path, bulk=True)
+    writer.clear()  # a --store folder may hold the previous start's graph
+    fill(writer)
+    writer.flush()
+    writer.close()
+    release_freed_memory()
+
+
 HELD = "natograph.lock"
 """The file a server holds locked (flock) in a `--store` folder for as long as it serves it."""
 
@@ -165,12 +178,7 @@ def held_store(path: Path, fill: Callable[[OxigraphStore], object]) -> OxigraphS
     except BlockingIOError:
         handle.close()
         raise StoreInUse(path, lock_holders(path / HELD)) from None
-    writer = OxigraphStore(path, bulk=True)
-    writer.clear()
-    fill(writer)
-    writer.flush()
-    writer.close()
-    release_freed_memory()
+    write_store(path, fill)
     store = OxigraphStore(path, read_only=True)
     store._held = handle
     return store
