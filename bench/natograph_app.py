@@ -4,7 +4,8 @@
 ontology graph, everything else into the data graph) into a new on-disk store, as `natograph
 serve` builds its store (`natograph.store.cached.built_store`, here without a cache folder, so
 every start loads), then serves it exactly as `natograph serve` does after its pipeline
-(`served_from_store` + `create_app`: query worker processes sharing the store read-only,
+(`early_pool`, whose workers start while the store is built, then `served_from_store` +
+`create_app`: query worker processes sharing the store read-only,
 response cache, the same routes), with default settings. No parsing checks,
 SHACL or reasoning: this is what the store and the server cost at a given size. Timings go to
 the JSON file F.
@@ -25,6 +26,7 @@ import uvicorn  # noqa: E402
 from natograph.namespaces import GRAPH_DATA, GRAPH_ONTOLOGY  # noqa: E402
 from natograph.settings import Settings  # noqa: E402
 from natograph.store import OxigraphStore  # noqa: E402
+from natograph.store.backend import early_pool  # noqa: E402
 from natograph.store.cached import built_store  # noqa: E402
 from natograph.web.app import create_app  # noqa: E402
 from natograph.web.served import served_from_store  # noqa: E402
@@ -39,6 +41,7 @@ def main() -> None:
     imported = time.perf_counter() - _t0
     settings = Settings(port=args.port, hermit=False)
     t = time.perf_counter()
+    pool = early_pool(settings)
 
     def fill(store: OxigraphStore) -> None:
         for path in args.files:
@@ -49,7 +52,7 @@ def main() -> None:
     store = built_store(None, "bench", fill)
     loaded = time.perf_counter() - t
     t = time.perf_counter()
-    served = served_from_store(store, settings)
+    served = served_from_store(store, settings, None, pool)
     workers = time.perf_counter() - t
     args.info.write_text(
         json.dumps(

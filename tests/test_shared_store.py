@@ -161,3 +161,58 @@ def test_workers_can_hold_a_copy_in_memory_and_answer_the_same(tmp_path: Path) -
         finally:
             backend.close()
     assert answers["shared"] == answers["copy"] == b"o\r\n1\r\n"
+
+
+def _mixed_triples() -> list[ox.Triple | ox.Quad]:
+    """Every kind of term a built graph holds, blank nodes shared across many triples."""
+    out: list[ox.Triple | ox.Quad] = []
+    p = ox.NamedNode("urn:x:p")
+    for i in range(60):
+        s = ox.NamedNode(f"urn:x:s{i}")
+        node = ox.BlankNode(f"n{i % 7}")  # each blank node in triples far apart
+        out.append(ox.Triple(s, p, ox.Literal(f"v{i}", language="fr")))
+        out.append(ox.Triple(s, p, ox.Literal(str(i), datatype=ox.NamedNode(XSD_INT))))
+        out.append(ox.Triple(s, p, node))
+        out.append(ox.Triple(node, p, ox.Literal('quote " and \\ and \n', language="en")))
+        out.append(ox.Quad(s, p, ox.NamedNode(f"urn:x:o{i}")))  # parsers give default-graph quads
+    return out
+
+
+XSD_INT = "http://www.w3.org/2001/XMLSchema#integer"
+
+
+def test_the_parallel_bulk_load_writes_what_a_transaction_writes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Chunks of N-Triples text are written side by side, and a bulk load from text gives each
+    document fresh blank nodes: a blank node used in several chunks must stay one node."""
+    monkeypatch.setattr("natograph.store.oxigraph.BULK_CHUNK", 7)
+    triples = _mixed_triples()
+    reference = OxigraphStore()
+    reference.load(triples, "urn:x:g1")
+    reference.load(triples[:50], "urn:x:g2")
+
+    bulk = OxigraphStore(tmp_path / "bulk", bulk=True)
+    bulk.load(iter(triples), "urn:x:g1")  # a generator, as a parser gives
+    bulk.load(triples[:50], "urn:x:g2")
+    bulk.flush()
+    got = set(bulk._quads())
+    assert got == set(reference._quads())
+    assert len(bulk) == len(reference) == len(set(triples)) + len(set(triples[:50]))
+    nodes = {q.subject for q in got if isinstance(q.subject, ox.BlankNode)}
+    assert {n.value for n in nodes} == {f"n{i}" for i in range(7)}, "labels kept"
+
+
+def test_a_failing_chunk_fails_the_bulk_load(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("natograph.store.oxigraph.BULK_CHUNK", 3)
+
+    def broken(*_args: object, **_kwargs: object) -> None:
+        raise OSError("disk full")
+
+    store = OxigraphStore(tmp_path / "bulk", bulk=True)
+    monkeypatch.setattr(ox, "serialize", broken)
+    store.load(_mixed_triples(), "urn:x:g")
+    with pytest.raises(OSError, match="disk full"):
+        store.flush()

@@ -11,9 +11,10 @@ import ctypes
 import fcntl
 import os
 from collections.abc import Callable, Iterable, Iterator, Mapping
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, cast
 
 import pyoxigraph as ox
 
@@ -48,11 +49,13 @@ class OxigraphStore(SparqlStore):
     def __init__(
         self, path: Path | None = None, *, read_only: bool = False, bulk: bool = False
     ) -> None:
-        """`bulk`: `load` writes without a transaction, for a store nobody reads yet (a new
-        on-disk store being built); far faster on disk, and nothing can see a partial load."""
+        """`bulk`: for a store nobody reads yet (a new on-disk store being built): `load` hands
+        the triples to a `BulkWriter` (no transaction, every core) and `flush` waits for it;
+        far faster on disk, and nothing can see a partial load."""
         self.path = path
         self.read_only = read_only
         self._bulk = bulk
+        self._writer: BulkWriter | None = None
         self._held: IO[str] | None = None
         """The lock on a `--store` folder (see `held_store`), released with this object."""
         if path is None:
@@ -69,12 +72,12 @@ class OxigraphStore(SparqlStore):
             raise
 
     def load(self, triples: Iterable[ox.Triple | ox.Quad], graph: str) -> None:
-        target = ox.NamedNode(graph)
-        quads = (ox.Quad(t.subject, t.predicate, t.object, target) for t in triples)
         if self._bulk:
-            self._store.bulk_extend(quads)
-        else:
-            self._store.extend(quads)
+            self._writer = self._writer or BulkWriter(self._store)
+            self._writer.add(triples, graph)
+            return
+        target = ox.NamedNode(graph)
+        self._store.extend(ox.Quad(t.subject, t.predicate, t.object, target) for t in triples)
 
     def clear(self) -> None:
         self._store.clear()
@@ -112,6 +115,9 @@ class OxigraphStore(SparqlStore):
         self._store.dump(str(path), format=fmt)
 
     def flush(self) -> None:
+        if self._writer is not None:
+            writer, self._writer = self._writer, None
+            writer.finish()
         if not self.read_only:
             self._store.flush()
 
@@ -135,6 +141,74 @@ class OxigraphStore(SparqlStore):
 
     def __len__(self) -> int:
         return len(self._store)
+
+
+BULK_CHUNK = 200_000
+"""Triples per parallel bulk load: small enough to spread over the cores and keep each chunk's
+N-Triples text (about 30 MB) small, large enough that each chunk's files are worth writing."""
+
+
+class BulkWriter:
+    """Writes triples into an empty on-disk store on every core, while the caller still adds.
+
+    Oxigraph's bulk loader works on one core per call (10^6 triples: about 8 s here), but loads
+    started from several threads run side by side, and each releases the GIL, so chunks are
+    written while later ones are still being parsed. A bulk load from text gives each document
+    fresh blank nodes, though, so only triples without one are handed over as N-Triples
+    chunks; triples with a blank node (or a quoted triple) keep their nodes, added as objects
+    by one more bulk load at the end."""
+
+    def __init__(self, store: ox.Store) -> None:
+        self._store = store
+        self._pool = ThreadPoolExecutor(max_workers=os.cpu_count() or 1)
+        self._jobs: list[Future[None]] = []
+        self._plain: dict[str, list[ox.Triple | ox.Quad]] = {}
+        self._with_nodes: list[ox.Quad] = []
+
+    def add(self, triples: Iterable[ox.Triple | ox.Quad], graph: str) -> None:
+        plain = self._plain.setdefault(graph, [])
+        target: ox.NamedNode | None = None
+        for t in triples:
+            if (
+                type(t.subject) is ox.NamedNode
+                and type(t.object) in _PLAIN_OBJECTS
+                and (type(t) is ox.Triple or type(t.graph_name) is ox.DefaultGraph)
+            ):
+                plain.append(t)
+                if len(plain) >= BULK_CHUNK:
+                    self._submit(graph, plain)
+                    plain = self._plain[graph] = []
+            else:
+                target = target or ox.NamedNode(graph)
+                self._with_nodes.append(ox.Quad(t.subject, t.predicate, t.object, target))
+
+    def _submit(self, graph: str, chunk: list[ox.Triple | ox.Quad]) -> None:
+        self._jobs.append(self._pool.submit(self._write_text, graph, chunk))
+
+    def _write_text(self, graph: str, chunk: list[ox.Triple | ox.Quad]) -> None:
+        # Default-graph quads (as parsers yield them) and triples mix fine at run time; they
+        # are not turned into one kind first, which would cost a second per 10^6 triples.
+        data = ox.serialize(cast("list[ox.Triple]", chunk), format=ox.RdfFormat.N_TRIPLES)
+        self._store.bulk_load(
+            data, format=ox.RdfFormat.N_TRIPLES, to_graph=ox.NamedNode(graph), lenient=True
+        )
+
+    def finish(self) -> None:
+        """Write what is left and wait for every chunk (raising the first failure)."""
+        try:
+            for graph, plain in self._plain.items():
+                if plain:
+                    self._submit(graph, plain)
+            self._plain = {}
+            if self._with_nodes:
+                self._jobs.append(self._pool.submit(self._store.bulk_extend, self._with_nodes))
+            for job in self._jobs:
+                job.result()
+        finally:
+            self._pool.shutdown(cancel_futures=True)
+
+
+_PLAIN_OBJECTS = (ox.NamedNode, ox.Literal)
 
 
 def release_freed_memory() -> None:
