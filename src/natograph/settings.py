@@ -48,6 +48,9 @@ class Settings(BaseSettings):
     """Seconds a query may run before its worker process is stopped."""
     host: str = "127.0.0.1"
     port: int = 8000
+    http: Literal["httptools", "h11"] = "httptools"
+    """HTTP/1.1 parser: httptools (llhttp, in C, with uvloop as the event loop where installed;
+    both come with natograph) or h11 (pure Python, the fallback). Same limits and answers."""
     workers: int = 1
     """uvicorn worker processes (each builds the graph and has its own query workers)."""
     query_workers: int = Field(default_factory=lambda: max(2, os.cpu_count() or 2))

@@ -1,17 +1,23 @@
 """The HTTP server's own limits: read time-outs and natograph's answers to oversized requests.
 
 uvicorn bounds idle keep-alive connections, but not a request whose headers or body never finish
-(a slow client holds a connection, and memory, as long as it likes), and it answers a request line
-longer than its buffer with a bare `400 Invalid HTTP request received.`. This protocol adds a
-header read time-out (408, then close), a body read time-out (close; the endpoint logs the
-abandoned request in one line), and answers an oversized request line with the 414 the endpoint
-documents (431 for oversized headers), in the endpoint's plain-text error format.
+(a slow client holds a connection, and memory, as long as it likes); its h11 protocol answers a
+request line longer than its buffer with a bare `400 Invalid HTTP request received.`, and its
+httptools protocol has no bound at all. Both protocols here add a header read time-out (408,
+then close), a body read time-out (close; the endpoint logs the abandoned request in one line),
+and answer an oversized request line with the 414 the endpoint documents (431 for oversized
+headers), in the endpoint's plain-text error format.
+
+httptools (llhttp, in C) is used where it is installed, as it is with natograph's dependencies:
+it parses and frames a request several times faster than h11, which a repeated look-up,
+answered without touching the graph, mostly consists of. h11 stays the fallback.
 """
 
 from __future__ import annotations
 
 import asyncio
 import copy
+import importlib.util
 import logging
 from http import HTTPStatus
 from typing import Any
@@ -20,6 +26,11 @@ import h11
 import uvicorn
 from uvicorn.config import LOGGING_CONFIG
 from uvicorn.protocols.http.h11_impl import H11Protocol
+
+try:
+    from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
+except ImportError:  # httptools not installed: h11 only
+    HttpToolsProtocol = None  # type: ignore[assignment, misc]
 
 from natograph.settings import Settings
 
@@ -124,17 +135,181 @@ class GuardedH11Protocol(H11Protocol):
 
     def _plain(self, status: int, message: str) -> None:
         """A plain-text answer written directly (h11 cannot frame one before a request)."""
-        body = (message + "\n").encode()
-        reason = HTTPStatus(status).phrase
-        head = (
-            f"HTTP/1.1 {status} {reason}\r\ncontent-type: text/plain; charset=utf-8\r\n"
-            f"content-length: {len(body)}\r\nconnection: close\r\n\r\n"
-        ).encode()
-        self.transport.write(head + body)
+        _write_plain(self.transport, status, message)
+
+
+def request_line_limit(max_query_length: int) -> int:
+    """Bytes of request line and headers the server reads: a query of `max_query_length`
+    characters, percent-encoded, fits; longer ones reach the endpoint's own 414."""
+    return max(16_384, 3 * max_query_length + 8_192)
+
+
+_PARSE_URL_MAX = 65_535
+"""The longest target httptools.parse_url accepts."""
+
+
+class _Oversized(Exception):
+    """Raised inside the parser's callbacks: the request line or headers passed the limit."""
+
+
+if HttpToolsProtocol is not None:
+
+    class GuardedHttpToolsProtocol(HttpToolsProtocol):
+        """uvicorn's httptools protocol with the same read time-outs and 414/431 answers as
+        GuardedH11Protocol (httptools itself reads a request line of any length)."""
+
+        def __init__(self, config: uvicorn.Config, *args: Any, **kwargs: Any) -> None:
+            super().__init__(config, *args, **kwargs)
+            self.header_timeout = float(getattr(config, "natograph_header_timeout", 10.0))
+            self.body_timeout = float(getattr(config, "natograph_body_timeout", 30.0))
+            self.max_query_length = int(getattr(config, "natograph_max_query_length", 100_000))
+            self.head_limit = request_line_limit(self.max_query_length)
+            self._timer: asyncio.TimerHandle | None = None
+            self._phase: str | None = None
+            self._reading = "idle"
+            """What the parser waits for: "idle" (a request), "headers", "body", or "app" (a
+            request is complete and being answered)."""
+            self._head = 0
+            self._oversized: int | None = None
+
+        # --- Read time-outs -------------------------------------------------------------
+
+        def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
+            super().connection_made(transport)
+            self._watch()
+
+        def data_received(self, data: bytes) -> None:
+            super().data_received(data)
+            self._watch()
+
+        def on_response_complete(self) -> None:
+            super().on_response_complete()
+            if self._reading == "app" and not self.pipeline:
+                self._reading = "idle"
+            self._watch()
+
+        def connection_lost(self, exc: Exception | None) -> None:
+            self._arm(None)
+            super().connection_lost(exc)
+
+        def _watch(self) -> None:
+            if self.transport.is_closing() or self._reading == "app":
+                self._arm(None)
+            else:
+                self._arm("body" if self._reading == "body" else "headers")
+
+        def _arm(self, phase: str | None) -> None:
+            if phase == self._phase:
+                return
+            if self._timer is not None:
+                self._timer.cancel()
+                self._timer = None
+            self._phase = phase
+            if phase is not None:
+                seconds = self.header_timeout if phase == "headers" else self.body_timeout
+                self._timer = self.loop.call_later(seconds, self._timed_out, phase)
+
+        def _timed_out(self, phase: str) -> None:
+            self._timer = None
+            self._phase = None
+            if self.transport.is_closing():
+                return
+            if phase == "headers":
+                if self._reading == "headers":  # a request was on its way: say why it is dropped
+                    log.info(
+                        "%s sent no complete request headers within %g s; closed",
+                        _peer(self.client),
+                        self.header_timeout,
+                    )
+                    _write_plain(
+                        self.transport,
+                        408,
+                        f"The request headers did not arrive within "
+                        f"{self.header_timeout:g} seconds; the connection is closed.",
+                    )
+                self.transport.close()
+                return
+            if self.cycle is not None:
+                self.cycle.scope[READ_TIMEOUT_FLAG] = self.body_timeout  # type: ignore[literal-required]
+            self.transport.close()
+
+        # --- Parser callbacks: where the request is, and how large its head is -------------
+
+        def on_message_begin(self) -> None:
+            super().on_message_begin()
+            self._reading = "headers"
+            self._head = 0
+
+        def on_url(self, url: bytes) -> None:
+            self._grow(len(url), 414)
+            super().on_url(url)
+
+        def on_header(self, name: bytes, value: bytes) -> None:
+            self._grow(len(name) + len(value) + 4, 431)
+            super().on_header(name, value)
+
+        def _grow(self, size: int, status: int) -> None:
+            self._head += size
+            if self._head > self.head_limit:
+                self._oversized = status
+                raise _Oversized
+
+        def on_headers_complete(self) -> None:
+            """uvicorn splits the target with httptools.parse_url, which refuses any over
+            64 KiB: a long query (up to max_query_length characters, percent-encoded) would
+            get a bare 400. Such a target's query string is split off here instead."""
+            self._reading = "body"
+            target = self.url
+            if len(target) <= _PARSE_URL_MAX:
+                super().on_headers_complete()
+                return
+            path, _, query = target.partition(b"?")
+            self.url = path
+            super().on_headers_complete()
+            self.url = target
+            if self.scope.get("path") is not None:  # the request's task reads it later
+                self.scope["query_string"] = query.partition(b"#")[0]
+
+        def on_message_complete(self) -> None:
+            self._reading = "app"
+            super().on_message_complete()
+
+        # --- Oversized requests -------------------------------------------------------
+
+        def send_400_response(self, msg: str) -> None:
+            status, self._oversized = self._oversized, None
+            if status is None:
+                super().send_400_response(msg)
+                return
+            if status == 414:
+                message = (
+                    f"The request line is longer than this server accepts "
+                    f"({self.head_limit:,} bytes; a query may have "
+                    f"{self.max_query_length:,} characters): send long queries by POST."
+                )
+            else:
+                message = "The request headers are larger than this server accepts."
+            _write_plain(self.transport, status, message)
+            self.transport.close()
+
+
+def _write_plain(transport: asyncio.Transport, status: int, message: str) -> None:
+    """A plain-text answer written directly (before or instead of a parsed request)."""
+    body = (message + "\n").encode()
+    reason = HTTPStatus(status).phrase
+    head = (
+        f"HTTP/1.1 {status} {reason}\r\ncontent-type: text/plain; charset=utf-8\r\n"
+        f"content-length: {len(body)}\r\nconnection: close\r\n\r\n"
+    ).encode()
+    transport.write(head + body)
 
 
 def _peer(client: tuple[str, int] | None) -> str:
     return f"{client[0]}:{client[1]}" if client else "a client"
+
+
+def _has(module: str) -> bool:
+    return importlib.util.find_spec(module) is not None
 
 
 def log_config() -> dict[str, Any]:
@@ -147,14 +322,18 @@ def log_config() -> dict[str, Any]:
 def server_config(app: object, settings: Settings, **options: Any) -> uvicorn.Config:
     """The uvicorn configuration natograph serves with (CLI, multi-process serving, tests)."""
     options.setdefault("log_config", log_config())
+    limit = request_line_limit(settings.max_query_length)
+    if settings.http == "httptools" and HttpToolsProtocol is not None:
+        options.update(http=GuardedHttpToolsProtocol)
+    else:
+        # h11 holds at most this much of an incomplete request line and headers
+        options.update(http=GuardedH11Protocol, h11_max_incomplete_event_size=limit)
+    if settings.http == "httptools" and _has("uvloop"):
+        options.setdefault("loop", "uvloop")
     config = uvicorn.Config(
         app,  # type: ignore[arg-type]
         host=settings.host,
         port=settings.port,
-        http=GuardedH11Protocol,
-        # A query of max_query_length characters, percent-encoded, fits in the request line;
-        # longer ones reach the 414 above rather than a bare 400.
-        h11_max_incomplete_event_size=max(16_384, 3 * settings.max_query_length + 8_192),
         **options,
     )
     config.natograph_header_timeout = settings.header_timeout  # type: ignore[attr-defined]
