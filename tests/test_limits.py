@@ -318,3 +318,11 @@ def test_the_server_runs_on_httptools_and_uvloop_by_default() -> None:
     assert config.http is GuardedHttpToolsProtocol and config.loop == "uvloop"
     fallback = server_config(object(), Settings(http="h11"))
     assert fallback.http is GuardedH11Protocol and fallback.loop == "auto"
+
+
+def test_headers_too_large_for_the_server_are_natographs_431(parser_server: Server) -> None:
+    headers = "".join(f"X-Filler-{i}: {'a' * 1000}\r\n" for i in range(1000))  # 1 MB
+    answer = raw(parser_server, f"GET /health HTTP/1.1\r\nHost: x\r\n{headers}\r\n".encode())
+    head, _, body = answer.partition(b"\r\n\r\n")
+    assert head.startswith(b"HTTP/1.1 431"), head
+    assert b"headers are larger" in body

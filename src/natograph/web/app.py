@@ -10,7 +10,7 @@ from typing import Any
 from fastapi import FastAPI, Request, Response
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.middleware.gzip import GZipMiddleware
-from starlette.types import ASGIApp
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from natograph import __version__
 from natograph.settings import Settings
@@ -29,14 +29,22 @@ log = logging.getLogger("natograph.web")
 
 class NatographApp(FastAPI):
     """FastAPI, with repeated SPARQL GETs answered whole before any of its layers (web.replay):
-    outside even the error middleware, so that a repeated look-up costs what the floor costs."""
+    before FastAPI's and Starlette's own entry points, outside even the error middleware, so
+    that a repeated look-up costs what the floor costs."""
 
     def __init__(self, *, replay_bytes: int, **options: Any) -> None:
         super().__init__(**options)
+        self.replay: Replay | None = None
         self.replay_bytes = replay_bytes
 
     def build_middleware_stack(self) -> ASGIApp:
-        return Replay(super().build_middleware_stack(), "/sparql", self.replay_bytes)
+        self.replay = Replay(super().build_middleware_stack(), "/sparql", self.replay_bytes)
+        return self.replay
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if self.replay is not None and await self.replay.replayed(scope, send):
+            return
+        await super().__call__(scope, receive, send)
 
 
 def create_app(served: ServedGraph, settings: Settings) -> FastAPI:

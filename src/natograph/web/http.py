@@ -148,15 +148,17 @@ _PARSE_URL_MAX = 65_535
 """The longest target httptools.parse_url accepts."""
 
 
-class _Oversized(Exception):
-    """Raised inside the parser's callbacks: the request line or headers passed the limit."""
-
-
 if HttpToolsProtocol is not None:
 
     class GuardedHttpToolsProtocol(HttpToolsProtocol):
         """uvicorn's httptools protocol with the same read time-outs and 414/431 answers as
-        GuardedH11Protocol (httptools itself reads a request line of any length)."""
+        GuardedH11Protocol (httptools itself reads a request line of any length).
+
+        A repeated look-up costs little more than this protocol's own work, so it stays off
+        the per-request path: the request's head is measured once per read, not per parser
+        callback, and each connection has one timer, moved only when it fires (each state
+        change just notes the time), rather than one cancelled and made for every request.
+        """
 
         def __init__(self, config: uvicorn.Config, *args: Any, **kwargs: Any) -> None:
             super().__init__(config, *args, **kwargs)
@@ -165,100 +167,29 @@ if HttpToolsProtocol is not None:
             self.max_query_length = int(getattr(config, "natograph_max_query_length", 100_000))
             self.head_limit = request_line_limit(self.max_query_length)
             self._timer: asyncio.TimerHandle | None = None
-            self._phase: str | None = None
             self._reading = "idle"
             """What the parser waits for: "idle" (a request), "headers", "body", or "app" (a
-            request is complete and being answered)."""
+            request is complete and being answered): set by the parser's callbacks."""
+            self._since = 0.0
+            """When `_reading` last changed (the loop's clock): what the time-outs count from."""
             self._head = 0
-            self._oversized: int | None = None
+            """Bytes read of the current request's line and headers."""
 
-        # --- Read time-outs -------------------------------------------------------------
+        # --- Where the request is --------------------------------------------------------
 
-        def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
-            super().connection_made(transport)
-            self._watch()
-
-        def data_received(self, data: bytes) -> None:
-            super().data_received(data)
-            self._watch()
-
-        def on_response_complete(self) -> None:
-            super().on_response_complete()
-            if self._reading == "app" and not self.pipeline:
-                self._reading = "idle"
-            self._watch()
-
-        def connection_lost(self, exc: Exception | None) -> None:
-            self._arm(None)
-            super().connection_lost(exc)
-
-        def _watch(self) -> None:
-            if self.transport.is_closing() or self._reading == "app":
-                self._arm(None)
-            else:
-                self._arm("body" if self._reading == "body" else "headers")
-
-        def _arm(self, phase: str | None) -> None:
-            if phase == self._phase:
-                return
-            if self._timer is not None:
-                self._timer.cancel()
-                self._timer = None
-            self._phase = phase
-            if phase is not None:
-                seconds = self.header_timeout if phase == "headers" else self.body_timeout
-                self._timer = self.loop.call_later(seconds, self._timed_out, phase)
-
-        def _timed_out(self, phase: str) -> None:
-            self._timer = None
-            self._phase = None
-            if self.transport.is_closing():
-                return
-            if phase == "headers":
-                if self._reading == "headers":  # a request was on its way: say why it is dropped
-                    log.info(
-                        "%s sent no complete request headers within %g s; closed",
-                        _peer(self.client),
-                        self.header_timeout,
-                    )
-                    _write_plain(
-                        self.transport,
-                        408,
-                        f"The request headers did not arrive within "
-                        f"{self.header_timeout:g} seconds; the connection is closed.",
-                    )
-                self.transport.close()
-                return
-            if self.cycle is not None:
-                self.cycle.scope[READ_TIMEOUT_FLAG] = self.body_timeout  # type: ignore[literal-required]
-            self.transport.close()
-
-        # --- Parser callbacks: where the request is, and how large its head is -------------
+        def _now_reading(self, what: str) -> None:
+            self._reading = what
+            self._since = self.loop.time()
 
         def on_message_begin(self) -> None:
             super().on_message_begin()
-            self._reading = "headers"
-            self._head = 0
-
-        def on_url(self, url: bytes) -> None:
-            self._grow(len(url), 414)
-            super().on_url(url)
-
-        def on_header(self, name: bytes, value: bytes) -> None:
-            self._grow(len(name) + len(value) + 4, 431)
-            super().on_header(name, value)
-
-        def _grow(self, size: int, status: int) -> None:
-            self._head += size
-            if self._head > self.head_limit:
-                self._oversized = status
-                raise _Oversized
+            self._now_reading("headers")
 
         def on_headers_complete(self) -> None:
             """uvicorn splits the target with httptools.parse_url, which refuses any over
             64 KiB: a long query (up to max_query_length characters, percent-encoded) would
             get a bare 400. Such a target's query string is split off here instead."""
-            self._reading = "body"
+            self._now_reading("body")
             target = self.url
             if len(target) <= _PARSE_URL_MAX:
                 super().on_headers_complete()
@@ -271,25 +202,88 @@ if HttpToolsProtocol is not None:
                 self.scope["query_string"] = query.partition(b"#")[0]
 
         def on_message_complete(self) -> None:
-            self._reading = "app"
+            self._now_reading("app")
             super().on_message_complete()
+
+        def on_response_complete(self) -> None:
+            super().on_response_complete()
+            if self._reading == "app" and not self.pipeline:
+                self._now_reading("idle")
+
+        # --- Read time-outs ---------------------------------------------------------------
+
+        def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
+            super().connection_made(transport)
+            self._now_reading("idle")
+            self._timer = self.loop.call_later(self.header_timeout, self._check)
+
+        def connection_lost(self, exc: Exception | None) -> None:
+            if self._timer is not None:
+                self._timer.cancel()
+                self._timer = None
+            super().connection_lost(exc)
+
+        def _limit(self) -> float | None:
+            if self._reading == "app":
+                return None
+            return self.body_timeout if self._reading == "body" else self.header_timeout
+
+        def _check(self) -> None:
+            """The connection's timer: act if what it waits for is overdue, else wait on."""
+            self._timer = None
+            if self.transport.is_closing():
+                return
+            limit = self._limit()
+            waited = self.loop.time() - self._since
+            if limit is None or waited < limit:
+                self._timer = self.loop.call_later(
+                    (limit or self.header_timeout) - (0 if limit is None else waited), self._check
+                )
+                return
+            if self._reading == "body":
+                if self.cycle is not None:
+                    self.cycle.scope[READ_TIMEOUT_FLAG] = self.body_timeout  # type: ignore[literal-required]
+                self.transport.close()  # the endpoint sees a disconnect and logs it
+                return
+            if self._reading == "headers":  # a request was on its way: say why it is dropped
+                log.info(
+                    "%s sent no complete request headers within %g s; closed",
+                    _peer(self.client),
+                    self.header_timeout,
+                )
+                _write_plain(
+                    self.transport,
+                    408,
+                    f"The request headers did not arrive within "
+                    f"{self.header_timeout:g} seconds; the connection is closed.",
+                )
+            self.transport.close()
 
         # --- Oversized requests -------------------------------------------------------
 
-        def send_400_response(self, msg: str) -> None:
-            status, self._oversized = self._oversized, None
-            if status is None:
-                super().send_400_response(msg)
+        def data_received(self, data: bytes) -> None:
+            """Parse, then refuse a request whose line and headers, still incomplete, pass the
+            limit: 414 while no header is complete, else 431. (A read is at most a few hundred
+            KiB, so what uvicorn holds of a request line before this is bounded.)"""
+            before = self._reading
+            super().data_received(data)
+            if self._reading != "headers" or self.transport.is_closing():
                 return
-            if status == 414:
-                message = (
+            self._head = (self._head if before == "headers" else 0) + len(data)
+            if self._head <= self.head_limit:
+                return
+            if not self.headers:
+                _write_plain(
+                    self.transport,
+                    414,
                     f"The request line is longer than this server accepts "
                     f"({self.head_limit:,} bytes; a query may have "
-                    f"{self.max_query_length:,} characters): send long queries by POST."
+                    f"{self.max_query_length:,} characters): send long queries by POST.",
                 )
             else:
-                message = "The request headers are larger than this server accepts."
-            _write_plain(self.transport, status, message)
+                _write_plain(
+                    self.transport, 431, "The request headers are larger than this server accepts."
+                )
             self.transport.close()
 
 

@@ -24,8 +24,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from natograph.web.caching import SizedLRU
 
-_VARY = (b"accept", b"accept-encoding", b"origin")
-_CONDITIONAL = (b"if-none-match", b"if-modified-since")
+_CONDITIONAL = frozenset((b"if-none-match", b"if-modified-since"))
 
 Key = tuple[bytes, ...]
 
@@ -35,6 +34,10 @@ class Recorded:
     status: int
     headers: list[tuple[bytes, bytes]]
     body: bytes
+
+    @property
+    def start(self) -> Message:
+        return {"type": "http.response.start", "status": self.status, "headers": self.headers}
 
 
 class Replay:
@@ -47,36 +50,48 @@ class Replay:
             max_bytes, lambda r: len(r.body) + sum(len(k) + len(v) for k, v in r.headers)
         )
 
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+    async def replayed(self, scope: Scope, send: Send) -> bool:
+        """Answer the request from a recorded response, if there is one for it."""
         key = self._key(scope)
-        if key is None:
-            await self.app(scope, receive, send)
+        found = None if key is None else self.cache.get(key)
+        if found is None:
+            return False
+        await send(
+            {"type": "http.response.start", "status": found.status, "headers": found.headers}
+        )
+        body = b"" if scope["method"] == "HEAD" else found.body
+        await send({"type": "http.response.body", "body": body})
+        return True
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if await self.replayed(scope, send):
             return
-        found = self.cache.get(key)
-        if found is not None:
-            await send(
-                {"type": "http.response.start", "status": found.status, "headers": found.headers}
-            )
-            body = b"" if scope["method"] == "HEAD" else found.body
-            await send({"type": "http.response.body", "body": body})
-            return
-        if scope["method"] == "HEAD":  # recorded only from a GET's answer
+        key = self._key(scope)
+        if key is None or scope["method"] == "HEAD":  # recorded only from a GET's answer
             await self.app(scope, receive, send)
             return
         await self.app(scope, receive, self._recorder(key, send))
 
     def _key(self, scope: Scope) -> Key | None:
+        """(query string, Accept, Accept-Encoding, Origin), or None for what is never replayed."""
         if (
-            scope["type"] != "http"
+            scope.get("path") != self.path
+            or scope["type"] != "http"
             or scope["method"] not in ("GET", "HEAD")
-            or scope["path"] != self.path
             or not scope.get("query_string")
         ):
             return None
-        headers = dict(scope["headers"])  # lower-case names (ASGI); a repeated name: the last
-        if any(name in headers for name in _CONDITIONAL):
-            return None
-        return (scope["query_string"], *(headers.get(name, b"") for name in _VARY))
+        accept = encoding = origin = b""
+        for name, value in scope["headers"]:  # lower-case names (ASGI); repeated: the last
+            if name == b"accept":
+                accept = value
+            elif name == b"accept-encoding":
+                encoding = value
+            elif name == b"origin":
+                origin = value
+            elif name in _CONDITIONAL:
+                return None
+        return (scope["query_string"], accept, encoding, origin)
 
     def _recorder(self, key: Key, send: Send) -> Send:
         start: Message | None = None
