@@ -2,8 +2,9 @@
 
 `python -m bench.natograph_app --port P --info F FILE...` loads each file (the ontology into the
 ontology graph, everything else into the data graph) into a new on-disk store, as `natograph
-serve` builds its store (`natograph.store.cached.built_store`, here without a cache folder, so
-every start loads), then serves it exactly as `natograph serve` does after its pipeline
+serve` builds its store (`natograph.store.cached.built_store`: without `--cache`, every start
+loads; with `--cache DIR`, a start finding the store kept there for the same files re-opens it, as
+a warm `natograph serve` does), then serves it exactly as `natograph serve` does after its pipeline
 (`early_pool`, whose workers start while the store is built, then `served_from_store` +
 `create_app`: query worker processes sharing the store read-only,
 response cache, the same routes), with default settings. No parsing checks,
@@ -23,6 +24,7 @@ _t0 = time.perf_counter()
 import pyoxigraph as ox  # noqa: E402
 import uvicorn  # noqa: E402
 
+from natograph.build.cache import content_key  # noqa: E402
 from natograph.namespaces import GRAPH_DATA, GRAPH_ONTOLOGY  # noqa: E402
 from natograph.settings import Settings  # noqa: E402
 from natograph.store import OxigraphStore  # noqa: E402
@@ -36,6 +38,7 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--port", type=int, required=True)
     parser.add_argument("--info", type=Path, required=True)
+    parser.add_argument("--cache", type=Path, default=None)
     parser.add_argument("files", type=Path, nargs="+")
     args = parser.parse_args()
     imported = time.perf_counter() - _t0
@@ -49,7 +52,8 @@ def main() -> None:
             graph = GRAPH_ONTOLOGY if "ontology" in path.parts else GRAPH_DATA
             store.load(ox.parse(path=str(path), format=fmt), str(graph))
 
-    store = built_store(None, "bench", fill)
+    key = content_key("bench-store", args.files) if args.cache else "bench"
+    store = built_store(args.cache, key, fill)
     loaded = time.perf_counter() - t
     t = time.perf_counter()
     served = served_from_store(store, settings, None, pool)

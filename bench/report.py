@@ -220,6 +220,18 @@ def _scale_targets(scale: Any) -> list[list[str]]:
             f"{run.ready_seconds:.2f} s (load {run.load_seconds:.2f} s)",
             verdict(run.ready_seconds < SCALE_READY_TARGET),
         ],
+        *(
+            [
+                [
+                    f"ready at {SCALE_SIZE:,} triples < {SCALE_READY_TARGET:g} s, warm (reasoner "
+                    "off; the store kept by the previous start over the same files re-opened)",
+                    f"{run.warm_ready_seconds:.2f} s",
+                    verdict(run.warm_ready_seconds < SCALE_READY_TARGET),
+                ]
+            ]
+            if getattr(run, "warm_ready_seconds", None) is not None
+            else []
+        ),
     ]
 
 
@@ -437,8 +449,9 @@ def _scale(scale: Any) -> list[str]:
     )
     lines += [
         "natograph rows: `python -m bench.natograph_app`, i.e. the files loaded into a new "
-        "on-disk store as `natograph serve` builds it (`built_store`, no cache: every start "
-        "loads), followed by natograph's own serving stack (`served_from_store` + `create_app`: "
+        "on-disk store as `natograph serve` builds it (`built_store`: an empty cache folder, so "
+        "the start loads; a second start over the same files re-opens the kept store: *warm "
+        "ready*), followed by natograph's own serving stack (`served_from_store` + `create_app`: "
         "2 query worker processes and a short-lane worker opening the same store read-only, "
         "FastAPI app, uvicorn), default settings, no SHACL or reasoning. rdflib-endpoint rows: "
         "the same files parsed into an rdflib Graph. *ready* = process start to first 200; "
@@ -451,6 +464,7 @@ def _scale(scale: Any) -> list[str]:
     for run in scale.runs:
         rows.append([
             run.system, f"{run.size:,}", f"{run.triples:,}", f"{run.ready_seconds:.2f}",
+            f"{run.warm_ready_seconds:.2f}" if getattr(run, "warm_ready_seconds", None) else "-",
             f"{run.load_seconds:.2f}" if run.load_seconds is not None else "-",
             f"{mb(run.rss)} ({' + '.join(mb(p) for p in run.rss_parts)})",
             *(
@@ -461,8 +475,9 @@ def _scale(scale: Any) -> list[str]:
             run.note,
         ])  # fmt: skip
     lines += table(
-        ["system", "size", "triples served", "ready s", "load s", "RSS MiB (per process)",
-         "lookup p50 ms (n; answer)", "aggregate p50 ms", "date-filtered p50 ms", "notes"],
+        ["system", "size", "triples served", "ready s", "warm ready s", "load s",
+         "RSS MiB (per process)", "lookup p50 ms (n; answer)", "aggregate p50 ms",
+         "date-filtered p50 ms", "notes"],
         rows,
     )  # fmt: skip
     rows = []

@@ -170,9 +170,12 @@ def natograph_serve(port: int, *extra: str, env: dict[str, str] | None = None) -
     return Server("natograph", cmd, port, "/health", "/health", env=env or {})
 
 
-def natograph_store(port: int, files: list[Path], info: Path) -> Server:
-    """natograph's serving stack over an OxigraphStore loaded straight from files (no checks)."""
+def natograph_store(port: int, files: list[Path], info: Path, cache: Path | None = None) -> Server:
+    """natograph's serving stack over an OxigraphStore loaded straight from files (no checks);
+    with `cache`, the store is kept there and re-opened by the next start over the same files."""
     cmd = [sys.executable, "-m", "bench.natograph_app", "--port", str(port), "--info", str(info)]
+    if cache is not None:
+        cmd += ["--cache", str(cache)]
     cmd += [str(f) for f in files]
     return Server("natograph-store", cmd, port, "/health", "/health")
 
