@@ -1192,3 +1192,17 @@ def test_the_obvious_query_with_the_documented_pattern_is_right(
     assert _partners_by_pattern(store, "1998-01-01") == active | {"ngc:MLT"}
     assert "ngc:POL" in active and "ngc:UKR" in active
     assert not _partners_by_pattern(store, "2000-01-01") & {"ngc:POL", "ngc:HUN", "ngc:CZE"}
+
+
+@answers("35-landscape-on-date")
+def test_the_whole_landscape_on_date(run_cq: Run) -> None:
+    rows_ = run_cq("35-landscape-on-date")  # default: 2014-10-16, the 2014 page's date
+    frameworks = {PFP, MD, ICI, PATG}
+    partners = {r["member"] for r in rows_ if r["structure"] in frameworks}
+    assert len(partners) == 41  # S000: 41 partners in October 2014
+    status = {(r["structure"], r["member"]): r["status"] for r in rows_}
+    assert status[(PFP, "ngc:RUS")] == "suspended"  # practical cooperation suspended April 2014
+    assert status[(PFP, "ngc:UKR")] == "active"
+    allies = {r["member"] for r in rows_ if r["structure"] == "ng:nato"}
+    assert len(allies) == 28 and "ngc:HRV" in allies and "ngc:MNE" not in allies
+    assert {r["status"] for r in rows_} <= {"active", "suspended", "uncertain"}

@@ -130,6 +130,71 @@ def query(
 
 
 @app.command()
+def landscape(
+    on: Annotated[
+        str | None, typer.Option("--date", help="The day, YYYY-MM-DD (default: today).")
+    ] = None,
+    compare_with: Annotated[
+        str | None,
+        typer.Option("--compare", help="A second day: show what changed from --date to it."),
+    ] = None,
+    root: RootOption = None,
+    fmt: Annotated[str, typer.Option("--format", "-f", help="table | csv | json")] = "table",
+) -> None:
+    """The partnership landscape on a date: every structure with its members, each active,
+    suspended or uncertain (queries/35-landscape-on-date.rq); with --compare, what changed."""
+    import csv
+    import io
+    import json
+    from datetime import date
+
+    from natograph.query import landscape as view
+
+    if fmt not in ("table", "csv", "json"):
+        _fail(f"unknown format {fmt!r}; choose one of table, csv, json")
+    try:
+        first = date.fromisoformat(on) if on else date.today()
+        second = date.fromisoformat(compare_with) if compare_with else None
+    except ValueError as err:
+        _fail(f"a date is written YYYY-MM-DD ({err})")
+        return
+    settings = _settings(root)
+    try:
+        store, _build = pipeline.open_store(settings, hermit=False)
+    except CheckFailed as err:
+        typer.echo(err.report.to_text(), err=True)
+        raise typer.Exit(1) from err
+    before = view.landscape(store, settings.queries_dir, first)
+    changes = None
+    if second is not None:
+        changes = view.compare(before, view.landscape(store, settings.queries_dir, second))
+    rows = [c.row() for c in changes] if changes is not None else before.rows()
+    if fmt == "json":
+        typer.echo(json.dumps(rows, ensure_ascii=False, indent=1))
+    elif fmt == "csv":
+        out = io.StringIO()
+        writer = csv.DictWriter(out, fieldnames=list(rows[0]) if rows else ["date"])
+        writer.writeheader()
+        writer.writerows(rows)
+        typer.echo(out.getvalue(), nl=False)
+    elif changes is not None and second is not None:
+        typer.echo(view.changes_table(first, second, changes), nl=False)
+    else:
+        typer.echo(view.table(before), nl=False)
+    latest = max(first, second or first)
+    note = _coverage_note(store, "", {"date": _date_literal(latest)})
+    if note:
+        typer.echo(f"note: {note}", err=True)
+
+
+def _date_literal(day: object) -> object:
+    import pyoxigraph as ox
+
+    xsd_date = ox.NamedNode("http://www.w3.org/2001/XMLSchema#date")
+    return ox.Literal(str(day), datatype=xsd_date)
+
+
+@app.command()
 def serve(
     root: RootOption = None,
     host: Annotated[str | None, typer.Option(help="Interface to bind [NATOGRAPH_HOST].")] = None,
