@@ -8,6 +8,7 @@ researcher sees are the numbers the query in `queries/` gives.
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 from datetime import date
@@ -98,17 +99,20 @@ class Change:
         return {k: "" if v is None else str(v) for k, v in asdict(self).items()}
 
 
-def landscape(store: GraphStore, queries_dir: Path, on: date) -> Landscape:
-    """Every structure with its engagements on `on`, in KINDS order, then by label."""
+def landscape(store: GraphStore, queries_dir: Path, on: date, lang: str = "en") -> Landscape:
+    """Every structure with its engagements on `on`, in KINDS order, then by label (in `lang`,
+    English where a resource has no label in it)."""
     cq = CompetencyQuestion.from_file(queries_dir / f"{QUERY}.rq")
-    result = store.query(cq.text, bindings=cq.substitutions({"date": on.isoformat()}))
+    given = {"date": on.isoformat(), "lang": lang}
+    result = store.query(cq.text, bindings=cq.substitutions(given))
     assert isinstance(result, Solutions)
     structures: dict[str, Structure] = {}
     seen: dict[tuple[str, str], Engagement] = {}
     for row in result:
         iri = row["structure"].value
         kind = row["kind"].value.removeprefix(_ONTOLOGY)
-        structure = structures.setdefault(iri, Structure(iri, row["structureLabel"].value, kind))
+        name = row["structureLabel"].value if row["structureLabel"] is not None else curie(iri)
+        structure = structures.setdefault(iri, Structure(iri, name, kind))
         member = row["member"].value
         label = row["memberLabel"].value if row["memberLabel"] is not None else curie(member)
         engagement = Engagement(member, label, row["status"].value)
@@ -118,9 +122,9 @@ def landscape(store: GraphStore, queries_dir: Path, on: date) -> Landscape:
             seen[(iri, member)] = engagement
     for (iri, _member), engagement in seen.items():
         structures[iri].engagements.append(engagement)
-    ordered = sorted(structures.values(), key=lambda s: (_kind_rank(s.kind), s.label.casefold()))
+    ordered = sorted(structures.values(), key=lambda s: (_kind_rank(s.kind), _sort_key(s.label)))
     for structure in ordered:
-        structure.engagements.sort(key=lambda e: (STATUSES.index(e.status), e.label.casefold()))
+        structure.engagements.sort(key=lambda e: (STATUSES.index(e.status), _sort_key(e.label)))
     return Landscape(on, ordered)
 
 
@@ -145,7 +149,7 @@ def compare(before: Landscape, after: Landscape) -> list[Change]:
         )  # fmt: skip
     return sorted(
         changes,
-        key=lambda c: (_kind_rank(c.kind), c.structure_label.casefold(), c.member_label.casefold()),
+        key=lambda c: (_kind_rank(c.kind), _sort_key(c.structure_label), _sort_key(c.member_label)),
     )
 
 
@@ -164,6 +168,12 @@ def _change(kind: str, was: str | None, now: str | None) -> str:
 
 def _index(structures: Iterable[Structure]) -> dict[tuple[str, str], Engagement]:
     return {(s.iri, e.member): e for s in structures for e in s.engagements}
+
+
+def _sort_key(label: str) -> str:
+    """Alphabetical order that ignores case and accents (Égypte among the E's)."""
+    decomposed = unicodedata.normalize("NFKD", label.casefold())
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
 
 def _kind_rank(kind: str) -> int:
