@@ -52,6 +52,8 @@ PAGES = [
     ("ontology-doc", "/ontology.html", 200),
     ("membership", "/id/membership/pfp-UKR.html", 200),
     ("not-found", "/id/country/UKRR", 404),
+    ("landscape", "/landscape?date=2014-10-16", 200),
+    ("landscape-compare-fr", "/landscape?date=2022-02-23&compare=2024-12-31&lang=fr", 200),
 ]
 # The fixture's desktop window, and a phone's width: below 40em the stylesheet lays the pages out
 # differently (one column, tables scrolled in their own region), and that layout is checked too.

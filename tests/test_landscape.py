@@ -20,7 +20,7 @@ def test_the_landscape_groups_every_kind_of_structure_with_counts(store: Oxigrap
     by_label = {s.label: s for s in view.structures}
     pfp = by_label["Partnership for Peace"]
     assert (pfp.count("active"), pfp.count("suspended")) == (21, 1)
-    assert [e.label for e in pfp.engagements if e.status == "suspended"] == ["Russia"]
+    assert [e.label for e in pfp.engagements if e.standing == "suspended"] == ["Russia"]
     kinds = [s.kind for s in view.structures]
     assert kinds[0] == "Alliance" and kinds == sorted(kinds, key=lambda k: _rank(k))
     assert {"SpecialStructure", "PartnerGroup", "Initiative", "PartnershipTool"} <= set(kinds)

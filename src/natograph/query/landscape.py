@@ -43,7 +43,8 @@ _ONTOLOGY = "https://w3id.org/natograph/ontology/"
 class Engagement:
     member: str
     label: str
-    status: str
+    standing: str
+    """active, suspended or uncertain (named so: HTTP statuses belong to the web layer)."""
 
 
 @dataclass
@@ -54,7 +55,7 @@ class Structure:
     engagements: list[Engagement] = field(default_factory=list)
 
     def count(self, status: str) -> int:
-        return sum(1 for e in self.engagements if e.status == status)
+        return sum(1 for e in self.engagements if e.standing == status)
 
 
 @dataclass
@@ -72,7 +73,7 @@ class Landscape:
                 "structureLabel": s.label,
                 "member": e.member,
                 "memberLabel": e.label,
-                "status": e.status,
+                "status": e.standing,
             }
             for s in self.structures
             for e in s.engagements
@@ -118,13 +119,13 @@ def landscape(store: GraphStore, queries_dir: Path, on: date, lang: str = "en") 
         engagement = Engagement(member, label, row["status"].value)
         # A member engaged twice (two sources' claims, say) shows once, as it stands best.
         known = seen.get((iri, member))
-        if known is None or STATUSES.index(engagement.status) < STATUSES.index(known.status):
+        if known is None or STATUSES.index(engagement.standing) < STATUSES.index(known.standing):
             seen[(iri, member)] = engagement
     for (iri, _member), engagement in seen.items():
         structures[iri].engagements.append(engagement)
     ordered = sorted(structures.values(), key=lambda s: (_kind_rank(s.kind), _sort_key(s.label)))
     for structure in ordered:
-        structure.engagements.sort(key=lambda e: (STATUSES.index(e.status), _sort_key(e.label)))
+        structure.engagements.sort(key=lambda e: (STATUSES.index(e.standing), _sort_key(e.label)))
     return Landscape(on, ordered)
 
 
@@ -136,15 +137,15 @@ def compare(before: Landscape, after: Landscape) -> list[Change]:
     changes = []
     for key in sorted(set(first) | set(second)):
         was, now = first.get(key), second.get(key)
-        if was is not None and now is not None and was.status == now.status:
+        if was is not None and now is not None and was.standing == now.standing:
             continue
         structure, member = key
         label, kind = labels[structure]
         changes.append(
             Change(
                 structure, label, kind, member, (now or was).label,  # type: ignore[union-attr]
-                _change(kind, was.status if was else None, now.status if now else None),
-                was.status if was else None, now.status if now else None,
+                _change(kind, was.standing if was else None, now.standing if now else None),
+                was.standing if was else None, now.standing if now else None,
             )
         )  # fmt: skip
     return sorted(
@@ -187,7 +188,7 @@ def table(view: Landscape) -> str:
         counts = ", ".join(f"{s.count(k)} {k}" for k in STATUSES if s.count(k))
         lines.append(f"{s.label} ({_words(s.kind)}): {counts}")
         for status in STATUSES:
-            names = [e.label for e in s.engagements if e.status == status]
+            names = [e.label for e in s.engagements if e.standing == status]
             if names:
                 lines.append(f"  {status}: {', '.join(names)}")
     return "\n".join(lines) + "\n"
