@@ -1206,3 +1206,18 @@ def test_the_whole_landscape_on_date(run_cq: Run) -> None:
     allies = {r["member"] for r in rows_ if r["structure"] == "ng:nato"}
     assert len(allies) == 28 and "ngc:HRV" in allies and "ngc:MNE" not in allies
     assert {r["status"] for r in rows_} <= {"active", "suspended", "uncertain"}
+
+
+@answers("36-timelines")
+def test_every_engagement_over_time(run_cq: Run) -> None:
+    rows_ = run_cq("36-timelines")
+    engagements = [r for r in rows_ if not r.get("suspension")]
+    suspensions = [r for r in rows_ if r.get("suspension")]
+    assert len({r["engagement"] for r in engagements}) == len(engagements)
+    russia_pfp = [r for r in suspensions if r["structure"] == PFP and r["member"] == "ngc:RUS"]
+    assert [r["certainFrom"] for r in russia_pfp] == ["2014-04-01"]  # practical cooperation
+    finland = [r for r in engagements if r["structure"] == "ng:nato" and r["member"] == "ngc:FIN"]
+    assert [r["certainFrom"] for r in finland] == ["2023-04-04"]
+    # Every suspension belongs to an engagement the query also returns.
+    assert {r["engagement"] for r in suspensions} <= {r["engagement"] for r in engagements}
+    assert {r["kind"] for r in rows_} >= {"ngo:Alliance", "ngo:PartnershipFramework"}

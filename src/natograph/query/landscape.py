@@ -123,9 +123,9 @@ def landscape(store: GraphStore, queries_dir: Path, on: date, lang: str = "en") 
             seen[(iri, member)] = engagement
     for (iri, _member), engagement in seen.items():
         structures[iri].engagements.append(engagement)
-    ordered = sorted(structures.values(), key=lambda s: (_kind_rank(s.kind), _sort_key(s.label)))
+    ordered = sorted(structures.values(), key=lambda s: (_kind_rank(s.kind), sort_key(s.label)))
     for structure in ordered:
-        structure.engagements.sort(key=lambda e: (STATUSES.index(e.standing), _sort_key(e.label)))
+        structure.engagements.sort(key=lambda e: (STATUSES.index(e.standing), sort_key(e.label)))
     return Landscape(on, ordered)
 
 
@@ -150,7 +150,7 @@ def compare(before: Landscape, after: Landscape) -> list[Change]:
         )  # fmt: skip
     return sorted(
         changes,
-        key=lambda c: (_kind_rank(c.kind), _sort_key(c.structure_label), _sort_key(c.member_label)),
+        key=lambda c: (_kind_rank(c.kind), sort_key(c.structure_label), sort_key(c.member_label)),
     )
 
 
@@ -171,7 +171,7 @@ def _index(structures: Iterable[Structure]) -> dict[tuple[str, str], Engagement]
     return {(s.iri, e.member): e for s in structures for e in s.engagements}
 
 
-def _sort_key(label: str) -> str:
+def sort_key(label: str) -> str:
     """Alphabetical order that ignores case and accents (Égypte among the E's)."""
     decomposed = unicodedata.normalize("NFKD", label.casefold())
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
