@@ -187,3 +187,113 @@ def year_ends(first: int, last: date) -> list[date]:
     """31 December of each year from `first`, the last year's day being `last` itself."""
     days = [date(year, 12, 31) for year in range(first, last.year)]
     return [*days, last]
+
+
+Row = dict[str, str]
+"""One stretch of a resource's chart: row (label), iri, start, end, standing, ongoing."""
+
+
+def resource_rows(all_tracks: Iterable[Track], iri: str, first: date, last: date) -> list[Row]:
+    """The stretches of every engagement `iri` takes part in, as a member (one line per
+    structure) or as the structure (one line per member), from `first` to `last` inclusive.
+
+    Lines are ordered by when they begin, so a country's chart reads as its history."""
+    rows: list[Row] = []
+    for track in all_tracks:
+        if iri not in (track.member, track.structure):
+            continue
+        other = track.structure_label if track.member == iri else track.member_label
+        other_iri = track.structure if track.member == iri else track.member
+        for stretch in track.stretches(first):
+            if stretch.start > last:
+                continue
+            end = last if stretch.end is None or stretch.end > last else stretch.end
+            rows.append(
+                {
+                    "row": other,
+                    "iri": other_iri,
+                    "start": stretch.start.isoformat(),
+                    "end": end.isoformat(),
+                    "standing": stretch.standing,
+                    "ongoing": "true" if stretch.end is None else "false",
+                }
+            )
+    begins: dict[str, str] = {}
+    for row in rows:
+        begins[row["row"]] = min(begins.get(row["row"], row["start"]), row["start"])
+    rows.sort(key=lambda r: (begins[r["row"]], sort_key(r["row"]), r["start"]))
+    return rows
+
+
+def yearly_counts(all_tracks: Iterable[Track], days: list[date]) -> list[dict[str, object]]:
+    """For each structure and each day in `days` (year ends, say): how many members it had, by
+    standing; one row per structure and day, structures in landscape order.
+
+    `count` is the members certainly engaged (active or suspended): an undated membership is
+    "uncertain" on every day since 1949, and counting it would make a structure look older than
+    it is. `text` is what a cell prints: the count, with "+n" for n uncertain members."""
+    every = list(all_tracks)
+    out: list[dict[str, object]] = []
+    views = [landscape_on(every, day) for day in days]
+    order: dict[str, tuple[int, str]] = {}
+    for view in views:
+        for s in view.structures:
+            order.setdefault(s.iri, (KINDS.index(s.kind), sort_key(s.label)))
+    labels = {t.structure: t.structure_label for t in every}
+    for iri in sorted(order, key=order.__getitem__):
+        for day, view in zip(days, views, strict=True):
+            found = next((s for s in view.structures if s.iri == iri), None)
+            counts = {st: (found.count(st) if found else 0) for st in STATUSES}
+            certain = counts["active"] + counts["suspended"]
+            unsure = counts["uncertain"]
+            out.append(
+                {
+                    "structure": iri,
+                    "row": labels[iri],
+                    "year": day.year,
+                    "date": day.isoformat(),
+                    "count": certain,
+                    **counts,
+                    "text": f"{certain}+{unsure}" if unsure else str(certain) if certain else "",
+                }
+            )
+    return out
+
+
+@dataclass(frozen=True)
+class Span:
+    """One line of a resource's history, for its summary: what, from when, until when (None:
+    ongoing at the data's end), and since when it is suspended (None: not suspended at its end)."""
+
+    label: str
+    iri: str
+    start: date
+    end: date | None
+    suspended_since: date | None
+    uncertain: bool
+    """Whether any stretch of it is uncertain (its dates are approximate)."""
+
+
+def spans(rows: list[Row]) -> list[Span]:
+    """resource_rows folded into one span per line, in the rows' order: the summary a page
+    leads with ("NATO-Ukraine Commission 1997-2023, Council since 2023")."""
+    grouped: dict[str, list[Row]] = {}
+    for row in rows:
+        grouped.setdefault(row["row"], []).append(row)
+    out: list[Span] = []
+    for label, parts in grouped.items():
+        last = parts[-1]
+        ongoing = last["ongoing"] == "true"
+        out.append(
+            Span(
+                label=label,
+                iri=last["iri"],
+                start=date.fromisoformat(parts[0]["start"]),
+                end=None if ongoing else date.fromisoformat(last["end"]),
+                suspended_since=(
+                    date.fromisoformat(last["start"]) if last["standing"] == "suspended" else None
+                ),
+                uncertain=any(p["standing"] == "uncertain" for p in parts),
+            )
+        )
+    return out

@@ -107,6 +107,10 @@
   for (const button of document.querySelectorAll("button[data-example]")) {
     button.addEventListener("click", () => openExample(button.dataset.example));
   }
+  // `/query?example=NAME` (the link every view gives to the question that computes it) opens
+  // that question in its own tab, ready to run.
+  const asked = new URLSearchParams(window.location.search).get("example");
+  if (asked && examples.has(asked)) openExample(asked);
   document.documentElement.classList.add("yasgui-ready");
   window.natograph = { yasgui: yasgui, openExample: openExample, endpoint: endpoint };
 })();

@@ -23,6 +23,7 @@ from natograph.web.methods import READ_ONLY, WITH_POST, MethodPolicy
 from natograph.web.replay import Replay
 from natograph.web.served import ServedGraph, serve_graph
 from natograph.web.sparql import sparql_router
+from natograph.web.timeline_page import timeline_router
 from natograph.web.ui import ui_router
 
 log = logging.getLogger("natograph.web")
@@ -98,6 +99,7 @@ def create_app(served: ServedGraph, settings: Settings) -> FastAPI:
     app.include_router(context_router(served))
     app.include_router(ui_router(served, settings))
     app.include_router(landscape_router(served, settings))
+    app.include_router(timeline_router(served, settings))
     release = ServedRelease(served, settings)  # /dist/ and /.well-known/void; written lazily
     app.include_router(downloads_router(release))
     linked_data = LinkedData(served, settings, release)
