@@ -37,6 +37,7 @@ from natograph.web.pages import Alternate, page_context
 from natograph.web.related import RelatedQuestion
 from natograph.web.resource_page import render_resource
 from natograph.web.served import ServedGraph
+from natograph.web.timeline_page import Timelines, table_context
 
 FOAF = "http://xmlns.com/foaf/0.1/"
 
@@ -55,6 +56,7 @@ class Site(Protocol):
 
     served: ServedGraph
     base: str
+    timelines: Timelines
 
     @property
     def related(self) -> list[RelatedQuestion]: ...
@@ -128,6 +130,13 @@ class Handler:
         description = self.description(resource)
         context = self._context(resource, path, options, self._embedded(description, path))
         served = self.site.served
+        shown = self.site.timelines.of(resource.iri, options.lang)
+        if shown.rows:
+            # The resource's engagements over time lead the page: the summary, the chart and
+            # its table, as /timeline?resource= shows them.
+            context["timeline"] = table_context(
+                shown, options.lang, str(context["root"]), self.site.base
+            )
         return render_resource(
             description,
             options.lang,

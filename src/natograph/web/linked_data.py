@@ -27,6 +27,7 @@ from natograph.web.related import RelatedQuestion, related_questions
 from natograph.web.resolve import Resolver
 from natograph.web.resources import resources_router
 from natograph.web.served import ServedGraph
+from natograph.web.timeline_page import Timelines
 
 _CONTEXT_SLOT = "urn:natograph:context-slot"
 """Stands for the context URL in cached JSON-LD (a string no graph contains)."""
@@ -44,6 +45,7 @@ class LinkedData:
         self._compacted: SizedLRU[tuple[ox.Triple, ...], bytes] = SizedLRU(
             max(self.cache_bytes // 16, 1 << 20), len
         )
+        self.timelines = Timelines(served, settings)
         self.resolver = Resolver(handlers(self), self.base)
 
     # --- Computed once per served graph, in its Computed holder (natograph.web.caching). The

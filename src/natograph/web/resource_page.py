@@ -19,7 +19,15 @@ from typing import Any
 import pyoxigraph as ox
 
 from natograph.namespaces import NGO, PREFIXES
-from natograph.publish.describe import RDF_TYPE, Claim, Description, Engagement, Term, curie
+from natograph.publish.describe import (
+    RDF_TYPE,
+    RDFS_LABEL,
+    Claim,
+    Description,
+    Engagement,
+    Term,
+    curie,
+)
 from natograph.web.pages import render
 from natograph.web.related import (
     QueryLink,
@@ -169,6 +177,7 @@ def resource_view(
         labels=Labels.from_quads(d.quads),
         translate=context["_"],
     )
+    _name_engagements(d, terms)
     graph = _Graph(d.quads)
     statements = d.statements()
     claims = _claims(d, terms)
@@ -199,6 +208,18 @@ def resource_view(
     )
 
 
+def _name_engagements(d: Description, terms: Terms) -> None:
+    """Give each unlabelled engagement a label from its parties ("Ukraine in Partnership for
+    Peace"), so that links to it read as what it is rather than as `ngm:pfp-UKR`."""
+    for e in d.engagements():
+        if terms.labels.get(e.iri, terms.lang) is not None or not (e.holder and e.within):
+            continue
+        holder = terms.labels.get(e.holder, terms.lang) or Text(curie(e.holder))
+        within = terms.labels.get(e.within, terms.lang) or Text(curie(e.within))
+        text = terms.translate("engagement_label", holder=holder.text, within=within.text)
+        terms.labels.add(e.iri, RDFS_LABEL, ox.Literal(text, language=terms.lang))
+
+
 def _types(statements: dict[str, list[Any]]) -> list[Any]:
     return [s for s in statements.get(RDF_TYPE, []) if isinstance(s.value, ox.NamedNode)]
 
@@ -206,15 +227,47 @@ def _types(statements: dict[str, list[Any]]) -> list[Any]:
 def _properties(
     statements: dict[str, list[Any]], terms: Terms, graph: _Graph
 ) -> tuple[PropertyValues, ...]:
+    """The resource's properties, with each inferred value that repeats an asserted one under a
+    super-property folded into it: a source stated once as ngo:source is not listed again as
+    the dcterms:source and prov:wasDerivedFrom the reasoner derives from it, but marked
+    "also" on the stated value (the inferred triples are still in the graph and the RDF)."""
+    shown = {p: v for p, v in statements.items() if p != RDF_TYPE and p not in DEFINITIONS}
+    asserted: dict[str, list[str]] = defaultdict(list)
+    for predicate, values in shown.items():
+        for s in values:
+            if not s.inferred:
+                asserted[_key(s.value)].append(predicate)
+    also: dict[tuple[str, str], list[str]] = defaultdict(list)
+    kept: dict[str, list[Any]] = {}
+    for predicate, values in shown.items():
+        for s in values:
+            owners = [q for q in asserted.get(_key(s.value), []) if q != predicate]
+            if s.inferred and owners:
+                also[(owners[0], _key(s.value))].append(predicate)
+            else:
+                kept.setdefault(predicate, []).append(s)
     groups = [
         PropertyValues(
             terms.ref(predicate),
-            tuple(Shown(graph.value(s.value, terms), s.inferred) for s in values),
+            tuple(
+                Shown(
+                    graph.value(s.value, terms),
+                    s.inferred,
+                    tuple(terms.ref(q) for q in also.get((predicate, _key(s.value)), [])),
+                )
+                for s in values
+            ),
         )
-        for predicate, values in statements.items()
-        if predicate != RDF_TYPE and predicate not in DEFINITIONS
+        for predicate, values in kept.items()
     ]
     return tuple(sorted(groups, key=lambda g: (g.property.label.text.casefold(), g.property.iri)))
+
+
+def _key(term: object) -> str:
+    """A value's identity for folding (blank nodes never fold: each is its own)."""
+    if isinstance(term, ox.BlankNode):
+        return f"_:{id(term)}"
+    return str(term)
 
 
 def _engagement(e: Engagement, iri: str, terms: Terms, day: date) -> EngagementRow:

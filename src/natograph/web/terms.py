@@ -96,6 +96,9 @@ Value = Ref | LiteralValue | Node
 class Shown:
     value: Value
     inferred: bool = False
+    also: tuple[Ref, ...] = ()
+    """Super-properties the reasoner also gave this value (ngo:source also as dcterms:source
+    and prov:wasDerivedFrom): folded into the asserted value instead of repeated."""
 
 
 @dataclass(frozen=True)

@@ -17,6 +17,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import logging
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -38,6 +39,8 @@ from natograph.web.i18n import LANGUAGES, negotiate_language, translator
 from natograph.web.not_found import Known, known_resources
 from natograph.web.pages import page_context, render
 from natograph.web.served import ServedGraph
+
+log = logging.getLogger("natograph.web")
 
 HEADERS = {
     "Cache-Control": "no-cache",
@@ -89,10 +92,16 @@ class Timelines:
         self.base = settings.base_iri
 
     def tracks(self, lang: str) -> list[timeline.Track]:
-        return self.served.computed.get(
-            f"tracks {lang}",
-            lambda: timeline.tracks(self.served.store, self.settings.queries_dir, lang),
-        )
+        return self.served.computed.get(f"tracks {lang}", lambda: self._tracks(lang))
+
+    def _tracks(self, lang: str) -> list[timeline.Track]:
+        queries = self.settings.queries_dir
+        if not (queries / f"{timeline.QUERY}.rq").is_file():
+            # A project of its own (a test's, a fork's) may keep other questions: its pages
+            # then have no timelines, which the log says once, rather than fail.
+            log.warning("no %s/%s.rq: pages show no timelines", queries, timeline.QUERY)
+            return []
+        return timeline.tracks(self.served.store, queries, lang)
 
     def known(self) -> Known:
         # The same key as the 404 page's (natograph.web.linked_data): computed once for both.
