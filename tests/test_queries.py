@@ -1221,3 +1221,21 @@ def test_every_engagement_over_time(run_cq: Run) -> None:
     # Every suspension belongs to an engagement the query also returns.
     assert {r["engagement"] for r in suspensions} <= {r["engagement"] for r in engagements}
     assert {r["kind"] for r in rows_} >= {"ngo:Alliance", "ngo:PartnershipFramework"}
+
+
+@answers("37-structure-overlaps-on-date")
+def test_structures_sharing_partners_on_a_date(run_cq: Run) -> None:
+    rows_ = run_cq("37-structure-overlaps-on-date", date="2014-10-16")
+    pairs = {(r["a"], r["b"]): int(r["shared"]) for r in rows_}
+    assert len(pairs) == len(rows_)  # each pair once
+    assert pairs[("ng:eapc", "ng:pfp")] == 22  # every PfP participant sits in the EAPC
+    assert all(a < b for a, b in pairs)
+    assert all(n > 0 for n in pairs.values())
+    # Before 1994 there was one structure, the NACC, and nothing to overlap with.
+    assert run_cq("37-structure-overlaps-on-date", date="1993-06-01") == []
+    # Finland and Sweden, Allies by the end of 2024, no longer count in the PfP-EAPC overlap.
+    later = {
+        (r["a"], r["b"]): int(r["shared"])
+        for r in run_cq("37-structure-overlaps-on-date", date="2024-12-31")
+    }
+    assert later[("ng:eapc", "ng:pfp")] == 18

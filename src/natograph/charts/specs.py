@@ -254,7 +254,7 @@ def lines(
                 "type": "quantitative",
                 "title": axis,
                 "axis": {"format": "d", "tickMinStep": 1},
-                "scale": {"zero": False},
+                "scale": {"zero": False, "nice": False},
             },
             "y": {"field": "value", "type": "quantitative", "title": value},
             "color": {

@@ -17,6 +17,7 @@ from natograph.settings import Settings
 from natograph.web import errors
 from natograph.web.context import context_router
 from natograph.web.downloads import ServedRelease, downloads_router
+from natograph.web.jungle_page import jungle_router
 from natograph.web.landscape_page import landscape_router
 from natograph.web.linked_data import LinkedData
 from natograph.web.methods import READ_ONLY, WITH_POST, MethodPolicy
@@ -100,6 +101,7 @@ def create_app(served: ServedGraph, settings: Settings) -> FastAPI:
     app.include_router(ui_router(served, settings))
     app.include_router(landscape_router(served, settings))
     app.include_router(timeline_router(served, settings))
+    app.include_router(jungle_router(served, settings))
     release = ServedRelease(served, settings)  # /dist/ and /.well-known/void; written lazily
     app.include_router(downloads_router(release))
     linked_data = LinkedData(served, settings, release)
