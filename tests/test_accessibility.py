@@ -54,6 +54,10 @@ PAGES = [
     ("not-found", "/id/country/UKRR", 404),
     ("landscape", "/landscape?date=2014-10-16", 200),
     ("landscape-compare-fr", "/landscape?date=2022-02-23&compare=2024-12-31&lang=fr", 200),
+    ("timeline", "/timeline", 200),
+    ("timeline-country-fr", "/timeline?resource=id/country/UKR&lang=fr", 200),
+    ("jungle", "/jungle?date=2014-10-16", 200),
+    ("jungle-fr", "/jungle?date=2022-02-23&lang=fr", 200),
 ]
 # The fixture's desktop window, and a phone's width: below 40em the stylesheet lays the pages out
 # differently (one column, tables scrolled in their own region), and that layout is checked too.

@@ -15,15 +15,30 @@ from natograph.charts.render import Spec
 
 ACTIVE, SUSPENDED, UNCERTAIN = "#0072B2", "#D55E00", "#FFFFFF"
 INK = "#333333"
-_FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif"
+_FONT = "Arial, 'Liberation Sans', Helvetica, sans-serif"
+"""Fonts with one set of metrics (Liberation Sans is Arial's metric twin; Helvetica all but):
+vl-convert measures labels in the first it has, and a browser showing the SVG draws them in the
+first it has, so a label that fits on the server fits on the reader's screen too."""
 _CONFIG: dict[str, Any] = {
     "font": _FONT,
     "view": {"stroke": None},
-    "axis": {"labelColor": INK, "titleColor": INK, "gridColor": "#e3e3e3"},
-    "legend": {"labelColor": INK, "titleColor": INK, "orient": "top"},
+    "axis": {
+        "labelColor": INK,
+        "titleColor": INK,
+        "gridColor": "#e3e3e3",
+        "labelFontSize": 12,
+        "titleFontSize": 12,
+    },
+    "legend": {
+        "labelColor": INK,
+        "titleColor": INK,
+        "orient": "top",
+        "labelFontSize": 12,
+        "titleFontSize": 12,
+    },
     "title": {"color": INK, "anchor": "start", "fontSize": 14},
 }
-ROW_HEIGHT = 18
+ROW_HEIGHT = 22
 
 
 def timeline(
@@ -56,7 +71,7 @@ def timeline(
                 "type": "nominal",
                 "sort": labels,
                 "title": None,
-                "axis": {"labelLimit": 260},
+                "axis": {"labelLimit": 320},
             },
             "x": {
                 "field": "start",
@@ -120,7 +135,7 @@ def heat_strip(
         "title": title,
         "description": description,
         "config": _CONFIG,
-        "width": max(1, len(years)) * 22,
+        "width": max(1, len(years)) * 28,
         "height": max(1, len(labels)) * ROW_HEIGHT,
         "data": {"values": shown},
         "encoding": {
@@ -129,7 +144,7 @@ def heat_strip(
                 "type": "nominal",
                 "sort": labels,
                 "title": None,
-                "axis": {"labelLimit": 260},
+                "axis": {"labelLimit": 320},
             },
             "x": {
                 "field": "year",
@@ -153,7 +168,7 @@ def heat_strip(
                 },
             },
             {
-                "mark": {"type": "text", "fontSize": 9},
+                "mark": {"type": "text", "fontSize": 10},
                 "encoding": {
                     "text": {"field": "text", "type": "nominal"},
                     "color": {
@@ -180,7 +195,7 @@ def matrix(
 ) -> Spec:
     """A square matrix of `a` by `b` labels, each cell shaded by `count` and printing it."""
     labels = list(dict.fromkeys([*(r["a"] for r in rows), *(r["b"] for r in rows)]))
-    size = max(1, len(labels)) * 22
+    size = max(1, len(labels)) * 26
     return {
         "title": title,
         "description": description,
@@ -194,7 +209,7 @@ def matrix(
                 "type": "nominal",
                 "sort": labels,
                 "title": None,
-                "axis": {"labelLimit": 260},
+                "axis": {"labelLimit": 320},
             },
             "x": {
                 "field": "b",
@@ -217,7 +232,7 @@ def matrix(
                 },
             },
             {
-                "mark": {"type": "text", "fontSize": 9},
+                "mark": {"type": "text", "fontSize": 10},
                 "encoding": {
                     "text": {"field": "count", "type": "quantitative"},
                     "color": {
