@@ -58,6 +58,12 @@ PAGES = [
     ("timeline-country-fr", "/timeline?resource=id/country/UKR&lang=fr", 200),
     ("jungle", "/jungle?date=2014-10-16", 200),
     ("jungle-fr", "/jungle?date=2022-02-23&lang=fr", 200),
+    ("search", "/search?q=fYROM", 200),
+    ("search-fr", "/search?q=Mac%C3%A9doine%20du%20Nrod&lang=fr", 200),
+    ("search-form", "/search", 200),
+    ("search-none", "/search?q=zzqxwvj", 200),
+    # A 404 whose last segment names something: the search hits and the search form, in French.
+    ("not-found-search-fr", "/id/north-macedonia?lang=fr", 404),
 ]
 # The fixture's desktop window, and a phone's width: below 40em the stylesheet lays the pages out
 # differently (one column, tables scrolled in their own region), and that layout is checked too.

@@ -12,6 +12,7 @@ through the 303 See Other to the HTML document, which no in-process client can s
 
 from __future__ import annotations
 
+import re
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -19,7 +20,16 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-from playwright.sync_api import Browser, Page, Request, Response, Route, expect, sync_playwright
+from playwright.sync_api import (
+    Browser,
+    Locator,
+    Page,
+    Request,
+    Response,
+    Route,
+    expect,
+    sync_playwright,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -291,4 +301,72 @@ def test_landing_page_links_to_the_query_page(session: Session) -> None:
     assert page.title() == TITLE
     endpoint = session.origin + "/sparql"
     assert page.locator("#endpoint-url").inner_text() == endpoint
+    _assert_self_contained(session)
+
+
+# --- Search ----------------------------------------------------------------------------------
+
+
+def _header_search(session: Session, name: str) -> Locator:
+    """The search box in the page header (base.html), found as a reader of a screen reader
+    would: the search landmark by its name, then its box (a combobox: it has a datalist)."""
+    return session.page.get_by_role("search", name=name).get_by_role("combobox")
+
+
+def test_search_finds_a_country_by_its_former_name(session: Session) -> None:
+    page = session.page
+    _visit_thing(session, "/id/country/UKR")
+    box = _header_search(session, "Search natograph")
+    box.fill("fYROM")
+    box.press("Enter")
+    page.wait_for_url(f"{session.origin}/search?q=fYROM&lang=en")
+    expect(page.locator("h1")).to_have_text("Search results for “fYROM”")
+    first = page.locator("ol.search-results > li").first
+    expect(first).to_contain_text("found by its former name: the former Yugoslav Republic")
+    first.get_by_role("link", name="North Macedonia", exact=True).click()
+    page.wait_for_url(f"{session.origin}/id/country/MKD.html?lang=en")
+    expect(page.locator("h1")).to_have_text("North Macedonia")
+    _assert_self_contained(session)
+
+
+def test_search_finds_a_country_by_a_misspelt_french_name(session: Session) -> None:
+    page = session.page
+    page.goto(session.origin + "/?lang=fr")
+    box = _header_search(session, "Rechercher dans natograph")
+    box.fill("Macédoine du Nrod")
+    page.get_by_role("search", name="Rechercher dans natograph").get_by_role(
+        "button", name="Rechercher"
+    ).click()
+    page.wait_for_url(re.compile(r"/search\?q=Mac%C3%A9doine\+du\+Nrod&lang=fr$"))
+    expect(page.locator("html")).to_have_attribute("lang", "fr")
+    first = page.locator("ol.search-results > li").first
+    expect(first.get_by_role("link")).to_have_text("Macédoine du Nord")
+    expect(first.get_by_role("link")).to_have_attribute("href", "./id/country/MKD?lang=fr")
+    # The page's own form searches again, in the same language.
+    again = page.get_by_role("search", name="Recherche par nom").get_by_role("combobox")
+    expect(again).to_have_value("Macédoine du Nrod")
+    again.fill("Suéde")
+    again.press("Enter")
+    page.wait_for_url(re.compile(r"/search\?lang=fr&q=Su%C3%A9de$"))
+    expect(page.locator("ol.search-results > li").first.get_by_role("link")).to_have_text("Suède")
+    _assert_self_contained(session)
+
+
+def test_the_search_box_suggests_names_as_one_types(session: Session) -> None:
+    page = session.page
+    page.goto(session.origin + "/")
+    box = _header_search(session, "Search natograph")
+    box.press_sequentially("Swedn", delay=30)
+    options = page.locator("#search-suggestions option")
+    expect(options.first).to_have_attribute("value", "Sweden")
+    # The script asks this server's search.json, waiting for a pause in the typing (a slow
+    # machine may see a pause mid-word, hence the last request, not the only one).
+    asked = [r for r in session.requests if "/search.json?" in r]
+    assert asked[-1] == f"GET {session.origin}/search.json?q=Swedn&limit=8&lang=en", asked
+    assert len(asked) < len("Swedn"), asked
+
+    # Typing on replaces the suggestions with the new query's.
+    box.fill("")
+    box.press_sequentially("fyrom", delay=30)
+    expect(options.first).to_have_attribute("value", "North Macedonia")
     _assert_self_contained(session)

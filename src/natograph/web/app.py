@@ -22,6 +22,7 @@ from natograph.web.landscape_page import landscape_router
 from natograph.web.linked_data import LinkedData
 from natograph.web.methods import READ_ONLY, WITH_POST, MethodPolicy
 from natograph.web.replay import Replay
+from natograph.web.search_page import search_router
 from natograph.web.served import ServedGraph, serve_graph
 from natograph.web.sparql import sparql_router
 from natograph.web.timeline_page import timeline_router
@@ -100,6 +101,7 @@ def create_app(served: ServedGraph, settings: Settings) -> FastAPI:
     app.include_router(context_router(served))
     app.include_router(ui_router(served, settings))
     app.include_router(landscape_router(served, settings))
+    app.include_router(search_router(served, settings))
     app.include_router(timeline_router(served, settings))
     app.include_router(jungle_router(served, settings))
     release = ServedRelease(served, settings)  # /dist/ and /.well-known/void; written lazily

@@ -15,20 +15,24 @@ from fastapi import APIRouter
 from rdflib import Graph
 
 from natograph.publish import jsonld
+from natograph.search import MAX_QUERY_LENGTH
 from natograph.settings import Settings
 from natograph.web.caching import SizedLRU
 from natograph.web.context import published_context
 from natograph.web.downloads import ServedRelease
 from natograph.web.kinds import Options, alternates, handlers
 from natograph.web.landing import LandingData, landing_data, render_landing
-from natograph.web.not_found import Known, known_resources, render_not_found, suggest
+from natograph.web.not_found import Known, known_resources, render_not_found, search_text, suggest
 from natograph.web.pages import page_context
 from natograph.web.related import RelatedQuestion, related_questions
 from natograph.web.resolve import Resolver
 from natograph.web.resources import resources_router
+from natograph.web.search_page import results, served_index
 from natograph.web.served import ServedGraph
 from natograph.web.timeline_page import Timelines
 
+NOT_FOUND_HITS = 5
+"""Search hits on a 404 page: the page is about a mistake, not a list to browse."""
 _CONTEXT_SLOT = "urn:natograph:context-slot"
 """Stands for the context URL in cached JSON-LD (a string no graph contains)."""
 
@@ -102,7 +106,22 @@ class LinkedData:
         )
 
     def not_found_page(self, iri: str, path: str, suggestions: list[str], options: Options) -> str:
+        """The 404 page: the IRIs close to `iri`, and the resources named like its last segment
+        (from the search index /search uses, so the two never disagree)."""
         context = page_context(path, options.lang, iri=iri, languages=True)
+        searched = search_text(iri, self.base)[:MAX_QUERY_LENGTH].strip()
+        found = []
+        if searched:
+            index = served_index(self.served, self.base)
+            hits = index.search(searched, lang=options.lang, limit=NOT_FOUND_HITS)
+            found = results(
+                hits,
+                index,
+                root=context["root"],
+                base=self.base,
+                lang=options.lang,
+                keep_lang=options.explicit_lang,
+            )
         return render_not_found(
             iri,
             suggestions,
@@ -111,6 +130,8 @@ class LinkedData:
             base=self.base,
             labels=self.known.labels,
             explicit_lang=options.explicit_lang,
+            searched=searched,
+            found=found,
         )
 
     def suggest(self, iri: str) -> list[str]:

@@ -4,22 +4,34 @@ IRIs are permanent, so a miss is usually a typo (`id/country/UKRR`, `ontology/Co
 offers the closest IRIs the graph has. Closeness is judged on the path after the base (the shared
 `https://w3id.org/natograph/` would make every IRI look alike) and, with equal weight, on its last
 segment, so that `id/country/UKRR` ranks UKR above the other three-letter codes.
+
+A reader also guesses IRIs from names (`id/country/Sweden`, `id/north-macedonia`, `id/fyrom`),
+which no IRI is close to: the page also lists what the search index (natograph.search) finds for
+the last segment read as words, and offers the search form with them filled in.
 """
 
 from __future__ import annotations
 
 import difflib
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
+from urllib.parse import unquote
 
 import pyoxigraph as ox
 
+from natograph.publish.documents import split_document
+from natograph.search import normalise
 from natograph.store import GraphStore, select
 from natograph.web.pages import render
 from natograph.web.terms import Labels, Ref, Terms
 
+if TYPE_CHECKING:
+    from natograph.web.search_page import Result
+
 CUTOFF = 0.75
+_WORD_SEPARATORS = re.compile(r"[-_.+~]+")
 
 
 @dataclass(frozen=True)
@@ -70,6 +82,19 @@ def suggest(iri: str, known: Iterable[str], *, base: str = "", limit: int = 5) -
     return [candidate for _, candidate in scored[:limit] if candidate != iri]
 
 
+def search_text(iri: str, base: str = "") -> str:
+    """What a reader who typed `iri` probably named: its last path segment as words.
+
+    Slugs join words with `-` or `_` (`north-macedonia`), and a segment may be percent-encoded
+    (`C%C3%B4te`); a document extension (`.html`) is no part of a name. Returns "" when the
+    segment holds no letter or digit.
+    """
+    last = _relative(iri, base).rstrip("/").rsplit("/", 1)[-1]
+    last = unquote(split_document(last.split("#", 1)[0].split("?", 1)[0])[0])
+    text = " ".join(_WORD_SEPARATORS.split(last)).strip()
+    return text if normalise(text) else ""
+
+
 def render_not_found(
     iri: str,
     suggestions: Sequence[str],
@@ -79,10 +104,14 @@ def render_not_found(
     base: str,
     labels: Labels | None = None,
     explicit_lang: bool = False,
+    searched: str = "",
+    found: Sequence[Result] = (),
 ) -> str:
     """The 404 page; `context` is pages.page_context(requested path, lang, iri=iri).
 
     `labels` (Known.labels) names the suggestions; without it they show as compact IRIs.
+    `searched` is the text the page searched for (search_text's; "" for no search section) and
+    `found` what the search index found for it (search_page.results).
     """
     terms = Terms(
         root=context["root"],
@@ -98,7 +127,13 @@ def render_not_found(
         (context["root"] + "query", "not_found_query"),
         (terms.href(base + "ontology"), "not_found_ontology"),
     ]
-    page = {"requested": iri, "suggestions": refs, "elsewhere": elsewhere}
+    page = {
+        "requested": iri,
+        "suggestions": refs,
+        "elsewhere": elsewhere,
+        "searched": searched,
+        "found": list(found),
+    }
     return render("not_found.html", {**context, **page})
 
 
