@@ -8,6 +8,8 @@ import re
 
 from fastapi.testclient import TestClient
 
+from natograph.publish.documents import VIEWS
+
 
 def test_the_2014_map_lists_partners_by_structure_with_words_not_only_colours(
     client: TestClient,
@@ -74,3 +76,10 @@ def test_french_and_errors(client: TestClient) -> None:
     assert client.get("/jungle?date=1900-01-01").status_code == 400
     bad = client.get("/jungle.csv?table=everything")
     assert bad.status_code == 400 and "matrix, overlaps, growth" in bad.text
+
+
+def test_every_view_w3id_forwards_is_served(client: TestClient) -> None:
+    """The views w3id.org sends on as they are (publish.documents.VIEWS) all exist here."""
+    for path in VIEWS:
+        response = client.get(f"/{path}?date=2014-10-16&q=pfp")
+        assert response.status_code == 200, path

@@ -52,6 +52,16 @@ HTML_RANGES = ("text/html", "application/xhtml+xml", "text/*")
 """Media ranges by which a client names HTML. For the ontology's IRI, a client naming none of
 them (any q) is an ontology tool, not a browser: it gets RDF/XML rather than the HTML page."""
 
+_CHARTS = ("svg", "png", "vl.json")
+VIEWS = (
+    *("landscape", "landscape.csv", "landscape.json"),
+    *("timeline", "timeline.csv", "timeline.json", *(f"timeline.{c}" for c in _CHARTS)),
+    *("jungle", "jungle.csv", "jungle.json"),
+    *(f"jungle-{chart}.{c}" for chart in ("overlaps", "growth") for c in _CHARTS),
+    *("search", "search.json"),
+)
+"""The researcher's views (natograph.web.landscape_page, timeline_page, jungle_page,
+search_page) with their downloads: pages of the server, reached through w3id.org like /query."""
 SERVED_PATHS = (
     "sparql",
     "query",
@@ -61,6 +71,7 @@ SERVED_PATHS = (
     ".well-known/",
     "health",
     "openapi.json",
+    *VIEWS,
 )
 """Local paths (relative to the server root) that are served as they are, never dereferenced."""
 
