@@ -155,3 +155,17 @@ def test_server_does_not_serve_axe(session: Session) -> None:
     for path in ("/static/vendor/axe-core/axe.min.js", "/static/axe.min.js"):
         response = session.page.request.get(session.origin + path)
         assert response.status == 404, path
+
+
+def test_the_open_suggestion_list_has_no_violations(session: Session) -> None:
+    """The header's combobox with its listbox open (static/search.js), as a reader sees it
+    while typing: the roles, names and states that script sets are checked too."""
+    page = session.page
+    page.goto(session.origin + "/?lang=fr")
+    box = page.get_by_role("search", name="Rechercher dans natograph").get_by_role("combobox")
+    box.press_sequentially("fyrom", delay=30)
+    page.get_by_role("listbox").get_by_role("option").first.wait_for()
+    box.press("ArrowDown")
+    results = _run_axe(page)
+    assert results["violations"] == [], _describe(results["violations"])
+    _assert_self_contained(session)

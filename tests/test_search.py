@@ -290,8 +290,9 @@ def test_the_json_answer(client: TestClient) -> None:
     assert (document["query"], document["lang"]) == ("Swedn", "en")
     assert 1 <= len(document["results"]) <= 3
     first = document["results"][0]
-    assert set(first) == HIT_KEYS
+    assert set(first) == HIT_KEYS | {"page"}
     assert first["iri"] == SWE and first["label"] == "Sweden"
+    assert first["page"] == "id/country/SWE"  # where on this server the suggestion links to
     assert (first["kind"], first["match"], first["types"]) == ("label", "fuzzy", ["Country"])
     assert isinstance(first["score"], float) and 75 <= first["score"] < 100
 
@@ -359,7 +360,7 @@ def test_every_page_has_the_search_box(client: TestClient) -> None:
         html = client.get(path).text
         form = re.search(r'<form class="site-search" role="search" action="([^"]+)"', html)
         assert form is not None and form.group(1) == action, path
-        assert 'list="search-suggestions"' in html and '<datalist id="search-suggestions">' in html
+        assert 'data-suggest data-suggest-label="Suggestions"' in html
         assert "static/search.js" in html
 
 

@@ -19,6 +19,7 @@ from typing import Any
 from fastapi import APIRouter, Request, Response
 from starlette.concurrency import run_in_threadpool
 
+from natograph.publish.documents import path_for_iri
 from natograph.search import DEFAULT_LIMIT, MAX_LIMIT, MAX_QUERY_LENGTH, Hit, SearchIndex
 from natograph.search import normalise as normalise_query
 from natograph.settings import Settings
@@ -111,7 +112,9 @@ def search_router(served: ServedGraph, settings: Settings) -> APIRouter:
             document = {
                 "query": asked.text,
                 "lang": asked.lang,
-                "results": [hit.as_json() for hit in hits],
+                # `page`: the resource's path on this server (relative to its root), for the
+                # header's suggestions to link to; None for a hit outside the base.
+                "results": [{**hit.as_json(), "page": path_for_iri(hit.iri, base)} for hit in hits],
             }
             return json.dumps(document, ensure_ascii=False).encode()
         return _html(asked, hits, index, base).encode()
