@@ -75,3 +75,27 @@ def test_every_setting_is_in_the_readme_table() -> None:
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     missing = [f for f in Settings.model_fields if f"| `NATOGRAPH_{f.upper()}` |" not in readme]
     assert missing == []
+
+
+def test_readme_views_examples_work(live_server: str, tmp_path: Path) -> None:
+    """The researcher's views: the curl commands run as written, and every view is in the table."""
+    section = README.split("## The researcher's views", 1)[1].split("\n## ", 1)[0]
+    commands = [line.split(" # ", 1)[0].strip() for line in section.splitlines()]
+    commands = [c for c in commands if c.startswith("curl ")]
+    assert len(commands) >= 3
+    for command in commands:
+        args = [a.replace("http://127.0.0.1:8000", live_server) for a in shlex.split(command)]
+        result = subprocess.run(
+            [*args, "-sSf"], capture_output=True, timeout=60, check=False, cwd=tmp_path
+        )
+        assert result.returncode == 0, (command, result.stderr)
+    assert (tmp_path / "ukr.svg").read_bytes().startswith(b"<svg")
+    for page in ("/landscape", "/timeline", "/jungle", "/search"):
+        assert f"| `{page}" in section, page
+    # The pandas lines, as written but for the server's address.
+    code = section.split("```python", 1)[1].split("```", 1)[0]
+    space: dict[str, object] = {}
+    exec(code.replace("http://127.0.0.1:8000", live_server), space)
+    growth = space["growth"]
+    assert list(growth.columns)[:3] == ["year", "date", "structures"]  # type: ignore[attr-defined]
+    assert growth["year"].iloc[0] == 1991  # type: ignore[index]
