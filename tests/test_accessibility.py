@@ -130,6 +130,11 @@ def test_page_has_no_wcag_a_or_aa_violations(
     assert response.status == status
     assert response.headers["content-type"].startswith("text/html")
 
+    if size is not None:
+        # Nothing but a table's own region scrolls sideways on a phone (WCAG 1.4.10 reflow).
+        width = page.evaluate("document.documentElement.scrollWidth")
+        assert width <= size["width"], f"{path} is {width} px wide at {size['width']} px"
+
     results = _run_axe(page)
 
     violations = results["violations"]
