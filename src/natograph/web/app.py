@@ -13,6 +13,7 @@ from fastapi.middleware.gzip import GZipMiddleware
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from natograph import __version__
+from natograph.charts import render as charts
 from natograph.settings import Settings
 from natograph.web import errors
 from natograph.web.context import context_router
@@ -56,6 +57,7 @@ def create_app(served: ServedGraph, settings: Settings) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        charts.warm()  # the chart renderer's engine starts in the background, not on a reader
         yield
         served.close()
 
