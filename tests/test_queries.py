@@ -1239,3 +1239,18 @@ def test_structures_sharing_partners_on_a_date(run_cq: Run) -> None:
         for r in run_cq("37-structure-overlaps-on-date", date="2024-12-31")
     }
     assert later[("ng:eapc", "ng:pfp")] == 18
+
+
+@answers("38-resources-by-name")
+def test_resources_by_any_of_their_names(run_cq: Run) -> None:
+    rows_ = run_cq("38-resources-by-name", text="macedonia")
+    north = [r for r in rows_ if r["resource"] == "ngc:MKD"]
+    kinds = {r["kind"] for r in north}
+    assert "former" in kinds and "label" in kinds  # the former Yugoslav Republic of Macedonia
+    former = [r for r in north if r["kind"] == "former"]
+    assert all(r["until"] for r in former)
+    assert {r["label"] for r in north} == {"North Macedonia"}
+    # Case-insensitive; French labels count too; an acronym is a name.
+    assert {r["resource"] for r in run_cq("38-resources-by-name", text="MACÉDOINE")} >= {"ngc:MKD"}
+    assert "ng:pfp" in {r["resource"] for r in run_cq("38-resources-by-name", text="pfp")}
+    assert run_cq("38-resources-by-name", text="zzqxwvj") == []

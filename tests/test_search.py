@@ -455,3 +455,9 @@ def test_the_plain_404_is_unchanged(client: TestClient) -> None:
     assert response.status_code == 404
     assert response.headers["content-type"].startswith("text/plain")
     assert "named like" not in response.text
+
+
+def test_the_page_names_its_query_and_offers_its_json(client: TestClient) -> None:
+    html = client.get("/search?q=pfp").text
+    assert 'href="./query?example=38-resources-by-name#example-38-resources-by-name"' in html
+    assert 'href="./search.json?q=pfp&amp;lang=en">JSON</a>' in html
