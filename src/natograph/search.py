@@ -164,7 +164,7 @@ class Entry:
         labels = [n for n in self.names if n.kind in ("label", "label_fr")] or list(self.names)
         if not labels:
             return None
-        return min(labels, key=lambda n: (_language_rank(n.language, lang), n.text))
+        return min(labels, key=lambda n: (language_rank(n.language, lang), n.text))
 
 
 @dataclass(frozen=True)
@@ -274,7 +274,7 @@ class SearchIndex:
             name = entry.names[n]
             if match == "exact" and name.kind in _SHORT_KINDS:
                 match = "acronym"
-            preference = -_KIND_ORDER[name.kind] * 4 - _language_rank(name.language, lang)
+            preference = -_KIND_ORDER[name.kind] * 4 - language_rank(name.language, lang)
             candidate = (_TIERS[match], score, preference, row, match)
             if e not in best or candidate[:3] > best[e][:3]:
                 best[e] = candidate
@@ -388,7 +388,10 @@ def _cutoff(wanted: str) -> float:
     return 75.0
 
 
-def _language_rank(tag: str, lang: str) -> int:
+def language_rank(tag: str, lang: str) -> int:
+    """How well a literal's language tag suits a reader of `lang`: the language itself (or a
+    regional form of it), then English, then untagged, then any other (lower is better). The
+    pages choose labels by the same rank (natograph.web.terms)."""
     tag = tag.lower()
     if tag == lang or tag.startswith(lang + "-"):
         return 0

@@ -155,30 +155,38 @@ def heat_strip(
                 "axis": {"labelAngle": -90},
             },
         },
-        "layer": [
-            {
-                "mark": {"type": "rect", "stroke": "#ffffff", "strokeWidth": 1},
-                "encoding": {
-                    "color": {
-                        "field": "count",
-                        "type": "quantitative",
-                        "title": legend,
-                        "scale": {"scheme": "blues"},
-                    },
-                },
-            },
-            {
-                "mark": {"type": "text", "fontSize": 10},
-                "encoding": {
-                    "text": {"field": "text", "type": "nominal"},
-                    "color": {
-                        "condition": {"test": f"datum.count > {_dark(shown)}", "value": "#ffffff"},
-                        "value": "#000000",
-                    },
-                },
-            },
-        ],
+        "layer": _shaded_cells(shown, legend, "blues", {"field": "text", "type": "nominal"}),
     }
+
+
+def _shaded_cells(
+    rows: list[dict[str, Any]], legend: str, scheme: str, text: dict[str, str]
+) -> list[Spec]:
+    """The two layers of a heat map: a rectangle per cell shaded by its `count`, and its text
+    on it (white on the darker half of the scale, black on the lighter, for contrast)."""
+    return [
+        {
+            "mark": {"type": "rect", "stroke": "#ffffff", "strokeWidth": 1},
+            "encoding": {
+                "color": {
+                    "field": "count",
+                    "type": "quantitative",
+                    "title": legend,
+                    "scale": {"scheme": scheme},
+                },
+            },
+        },
+        {
+            "mark": {"type": "text", "fontSize": 10},
+            "encoding": {
+                "text": text,
+                "color": {
+                    "condition": {"test": f"datum.count > {_dark(rows)}", "value": "#ffffff"},
+                    "value": "#000000",
+                },
+            },
+        },
+    ]
 
 
 def _dark(rows: list[dict[str, Any]]) -> float:
@@ -219,29 +227,7 @@ def matrix(
                 "axis": {"labelAngle": -60, "labelLimit": 200, "orient": "top"},
             },
         },
-        "layer": [
-            {
-                "mark": {"type": "rect", "stroke": "#ffffff"},
-                "encoding": {
-                    "color": {
-                        "field": "count",
-                        "type": "quantitative",
-                        "title": legend,
-                        "scale": {"scheme": "oranges"},
-                    }
-                },
-            },
-            {
-                "mark": {"type": "text", "fontSize": 10},
-                "encoding": {
-                    "text": {"field": "count", "type": "quantitative"},
-                    "color": {
-                        "condition": {"test": f"datum.count > {_dark(rows)}", "value": "#ffffff"},
-                        "value": "#000000",
-                    },
-                },
-            },
-        ],
+        "layer": _shaded_cells(rows, legend, "oranges", {"field": "count", "type": "quantitative"}),
     }
 
 

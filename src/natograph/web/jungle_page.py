@@ -12,8 +12,6 @@ and the two charts as `/jungle-overlaps.{svg,png,vl.json}?date=` and `/jungle-gr
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 from dataclasses import dataclass
 from datetime import date
@@ -28,26 +26,18 @@ from natograph.charts.render import Spec
 from natograph.query import jungle
 from natograph.query.timeline import year_ends
 from natograph.settings import Settings
+from natograph.web import views as views_
 from natograph.web.caching import SizedLRU
 from natograph.web.charts import MEDIA as CHART_MEDIA
 from natograph.web.charts import Charts
 from natograph.web.errors import ProtocolError
-from natograph.web.i18n import LANGUAGES, negotiate_language, translator
+from natograph.web.i18n import translator
 from natograph.web.pages import page_context, render
 from natograph.web.served import ServedGraph
 from natograph.web.timeline_page import TOOLBOX_FROM, Timelines
 
-HEADERS = {
-    "Cache-Control": "no-cache",
-    "X-Content-Type-Options": "nosniff",
-    "Vary": "Accept-Language",
-}
-_MEDIA = {
-    "html": "text/html; charset=utf-8",
-    "csv": "text/csv; charset=utf-8",
-    "json": "application/json",
-}
-_FIRST = date(1949, 4, 4)
+HEADERS = views_.HEADERS
+_MEDIA = views_.MEDIA
 TABLES = ("matrix", "overlaps", "growth")
 SYMBOLS = {"active": "●", "suspended": "◐", "uncertain": "?"}
 """What a matrix cell prints for each standing, beside its word for screen readers."""
@@ -89,7 +79,7 @@ def jungle_router(served: ServedGraph, settings: Settings) -> APIRouter:
         return View(jungle.jungle_on(timelines.tracks(lang), on), growth(lang))
 
     async def answer(request: Request, fmt: str) -> Response:
-        on, lang = _date(request), _language(request)
+        on, lang = views_.day(request, "date") or date.today(), views_.language(request)
         table = request.query_params.get("table", "matrix")
         if fmt == "csv" and table not in TABLES:
             raise ProtocolError(400, f"table={table!r}: ask for one of {', '.join(TABLES)}")
@@ -103,7 +93,7 @@ def jungle_router(served: ServedGraph, settings: Settings) -> APIRouter:
         return Response(body, media_type=_MEDIA[fmt], headers=headers)
 
     async def chart(request: Request, which: str, fmt: str) -> Response:
-        on, lang = _date(request), _language(request)
+        on, lang = views_.day(request, "date") or date.today(), views_.language(request)
         shown = await run_in_threadpool(view, on, lang)
         day = on.isoformat() if which == "overlaps" else ""
         body = await charts.body(
@@ -140,28 +130,6 @@ def _chart_endpoint(chart: Any, which: str, fmt: str) -> Any:
 
     endpoint.__name__ = f"jungle_{which}_{fmt.replace('.', '_')}"
     return endpoint
-
-
-def _date(request: Request) -> date:
-    raw = request.query_params.get("date")
-    if not raw:
-        return date.today()
-    try:
-        day = date.fromisoformat(raw)
-    except ValueError:
-        raise ProtocolError(400, f"date={raw!r} is not a date: write it YYYY-MM-DD") from None
-    if day < _FIRST:
-        raise ProtocolError(
-            400, f"date={raw}: the graph knows nothing before 1949-04-04: give a later date"
-        )
-    return day
-
-
-def _language(request: Request) -> str:
-    asked = request.query_params.get("lang")
-    if asked in LANGUAGES:
-        return asked
-    return negotiate_language(request.headers.get("accept-language"))
 
 
 def _spec(which: str, shown: View, lang: str) -> Spec:
@@ -205,12 +173,7 @@ def _body(
     if fmt == "json":
         return json.dumps(shown.tables(), ensure_ascii=False, indent=1).encode()
     if fmt == "csv":
-        rows = shown.tables()[table]
-        out = io.StringIO()
-        writer = csv.DictWriter(out, fieldnames=list(rows[0]) if rows else ["date"])
-        writer.writeheader()
-        writer.writerows(rows)
-        return out.getvalue().encode()
+        return views_.csv_bytes(shown.tables()[table])
     return _html(shown, lang, base, served, timelines).encode()
 
 
@@ -224,11 +187,8 @@ def _html(shown: View, lang: str, base: str, served: ServedGraph, timelines: Tim
         return f"{path}?" + urlencode({"date": on.isoformat(), **params, "lang": lang})
 
     def step(years: int) -> str | None:
-        try:
-            day = on.replace(year=on.year + years)
-        except ValueError:  # 29 February
-            day = on.replace(year=on.year + years, day=28)
-        return link("jungle", date=day.isoformat()) if day >= _FIRST else None
+        moved = views_.years_from(on, years)
+        return link("jungle", date=moved.isoformat()) if moved else None
 
     context.update(
         jungle=shown.map,

@@ -7,8 +7,6 @@ form, the year steps plain links, and `&compare=` turns the page into a diff of 
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 from datetime import date
 from typing import Any
@@ -19,24 +17,13 @@ from starlette.concurrency import run_in_threadpool
 
 from natograph.query import landscape as view
 from natograph.settings import Settings
+from natograph.web import views as views_
 from natograph.web.caching import SizedLRU
-from natograph.web.errors import ProtocolError
-from natograph.web.i18n import LANGUAGES, negotiate_language
 from natograph.web.pages import page_context, render
 from natograph.web.served import ServedGraph
 
-HEADERS = {
-    "Cache-Control": "no-cache",
-    "X-Content-Type-Options": "nosniff",
-    "Vary": "Accept-Language",
-}
-_MEDIA = {
-    "html": "text/html; charset=utf-8",
-    "csv": "text/csv; charset=utf-8",
-    "json": "application/json",
-}
-_FIRST = date(1949, 4, 4)
-"""No engagement in the graph is older than the Washington Treaty."""
+HEADERS = views_.HEADERS
+_MEDIA = views_.MEDIA
 
 
 def landscape_router(served: ServedGraph, settings: Settings) -> APIRouter:
@@ -54,8 +41,8 @@ def landscape_router(served: ServedGraph, settings: Settings) -> APIRouter:
         )
 
     async def answer(request: Request, fmt: str) -> Response:
-        on, other = _dates(request)
-        lang = _language(request)
+        on, other = views_.day(request, "date") or date.today(), views_.day(request, "compare")
+        lang = views_.language(request)
         key = (fmt, on.isoformat(), other.isoformat() if other else "", lang)
         body = pages.get(key)
         if body is None:
@@ -81,33 +68,6 @@ def landscape_router(served: ServedGraph, settings: Settings) -> APIRouter:
     return router
 
 
-def _dates(request: Request) -> tuple[date, date | None]:
-    def parse(name: str) -> date | None:
-        raw = request.query_params.get(name)
-        if not raw:
-            return None
-        try:
-            day = date.fromisoformat(raw)
-        except ValueError:
-            raise ProtocolError(
-                400, f"the parameter {name}={raw!r} is not a date: write it YYYY-MM-DD"
-            ) from None
-        if day < _FIRST:
-            raise ProtocolError(
-                400, f"{name}={raw}: the graph knows nothing before 1949-04-04: give a later date"
-            )
-        return day
-
-    return parse("date") or date.today(), parse("compare")
-
-
-def _language(request: Request) -> str:
-    asked = request.query_params.get("lang")
-    if asked in LANGUAGES:
-        return asked
-    return negotiate_language(request.headers.get("accept-language"))
-
-
 def _body(
     fmt: str,
     first: view.Landscape,
@@ -120,11 +80,7 @@ def _body(
     if fmt == "json":
         return json.dumps(rows, ensure_ascii=False, indent=1).encode()
     if fmt == "csv":
-        out = io.StringIO()
-        writer = csv.DictWriter(out, fieldnames=list(rows[0]) if rows else ["date"])
-        writer.writeheader()
-        writer.writerows(rows)
-        return out.getvalue().encode()
+        return views_.csv_bytes(rows)
     return _html(first, other, changes, lang, served).encode()
 
 
@@ -145,11 +101,8 @@ def _html(
         return "landscape?" + urlencode({**params, **changed, "lang": lang})
 
     def step(years: int) -> str | None:
-        try:
-            day = on.replace(year=on.year + years)
-        except ValueError:  # 29 February
-            day = on.replace(year=on.year + years, day=28)
-        return link(date=day.isoformat()) if day >= _FIRST else None
+        moved = views_.years_from(on, years)
+        return link(date=moved.isoformat()) if moved else None
 
     context.update(
         view=first,

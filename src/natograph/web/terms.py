@@ -22,6 +22,7 @@ import pyoxigraph as ox
 from natograph.namespaces import NGO, PREFIXES
 from natograph.publish.describe import LABELS, RDFS_LABEL, curie
 from natograph.publish.documents import path_for_iri
+from natograph.search import language_rank
 
 XSD = PREFIXES["xsd"]
 TIME = PREFIXES["time"]
@@ -133,21 +134,12 @@ class Labels:
         """The label in `lang`, else English, else untagged, else any (rdfs:label first)."""
         best: tuple[int, str, str] | None = None
         for rank, tag, text in self._by_iri.get(iri, ()):
-            candidate = (rank + _language_rank(tag, lang), text, tag)
+            candidate = (rank + language_rank(tag, lang), text, tag)
             if best is None or candidate < best:
                 best = candidate
         if best is None:
             return None
         return Text(best[1], other_language(best[2], lang))
-
-
-def _language_rank(tag: str, lang: str) -> int:
-    tag = tag.lower()
-    if tag == lang or tag.startswith(lang + "-"):
-        return 0
-    if tag == "en" or tag.startswith("en-"):
-        return 1
-    return 2 if not tag else 3
 
 
 def other_language(tag: str | None, lang: str) -> str | None:
@@ -163,7 +155,7 @@ def pick_literal(values: Iterable[object], lang: str) -> ox.Literal | None:
     literals = [v for v in values if isinstance(v, ox.Literal)]
     if not literals:
         return None
-    return min(literals, key=lambda lit: (_language_rank(lit.language or "", lang), lit.value))
+    return min(literals, key=lambda lit: (language_rank(lit.language or "", lang), lit.value))
 
 
 @dataclass(frozen=True)

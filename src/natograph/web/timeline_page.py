@@ -14,8 +14,6 @@ view to programs. Resource pages embed the same chart and table (natograph.web.l
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 import logging
 from dataclasses import dataclass
@@ -31,28 +29,20 @@ from natograph.charts.render import Spec
 from natograph.query import timeline
 from natograph.query.landscape import STATUSES
 from natograph.settings import Settings
+from natograph.web import views as views_
 from natograph.web.caching import SizedLRU
 from natograph.web.charts import MEDIA as CHART_MEDIA
 from natograph.web.charts import Charts
 from natograph.web.errors import ProtocolError
-from natograph.web.i18n import LANGUAGES, negotiate_language, translator
+from natograph.web.i18n import translator
 from natograph.web.not_found import Known, known_resources
 from natograph.web.pages import page_context, render
 from natograph.web.served import ServedGraph
 
 log = logging.getLogger("natograph.web")
 
-HEADERS = {
-    "Cache-Control": "no-cache",
-    "X-Content-Type-Options": "nosniff",
-    "Vary": "Accept-Language",
-}
-_MEDIA = {
-    "html": "text/html; charset=utf-8",
-    "csv": "text/csv; charset=utf-8",
-    "json": "application/json",
-    **CHART_MEDIA,
-}
+HEADERS = views_.HEADERS
+_MEDIA = {**views_.MEDIA, **CHART_MEDIA}
 TOOLBOX_FROM = 1991
 """The toolbox chart's first year: the North Atlantic Cooperation Council, the first structure
 of partnership, dates from December 1991."""
@@ -168,7 +158,7 @@ def timeline_router(served: ServedGraph, settings: Settings) -> APIRouter:
 
     async def answer(request: Request, fmt: str) -> Response:
         iri = views.resource(request.query_params.get("resource"))
-        lang = _language(request)
+        lang = views_.language(request)
         key = (iri or "", lang)
         if fmt in CHART_MEDIA:
             shown = await run_in_threadpool(view_of, iri, lang)
@@ -209,13 +199,6 @@ def _endpoint(answer: Any, fmt: str) -> Any:
     return endpoint
 
 
-def _language(request: Request) -> str:
-    asked = request.query_params.get("lang")
-    if asked in LANGUAGES:
-        return asked
-    return negotiate_language(request.headers.get("accept-language"))
-
-
 def spec(shown: View, lang: str) -> Spec:
     """The view's chart: the toolbox's heat strip, or a resource's bars."""
     _ = translator(lang)
@@ -242,12 +225,7 @@ def _body(fmt: str, shown: View, lang: str, base: str, served: ServedGraph) -> b
     if fmt == "json":
         return json.dumps(shown.rows, ensure_ascii=False, indent=1).encode()
     if fmt == "csv":
-        out = io.StringIO()
-        fields = list(shown.rows[0]) if shown.rows else ["row", "start", "end", "standing"]
-        writer = csv.DictWriter(out, fieldnames=fields)
-        writer.writeheader()
-        writer.writerows(shown.rows)
-        return out.getvalue().encode()
+        return views_.csv_bytes(shown.rows, ("row", "start", "end", "standing"))
     return _html(shown, lang, base, served).encode()
 
 
