@@ -104,3 +104,21 @@ def test_the_jungle_matrix_renders_with_words_behind_its_symbols(session: Sessio
         img.scroll_into_view_if_needed()
         page.wait_for_function(LOADED, arg=img.element_handle())
     _assert_self_contained(session)
+
+
+def test_a_views_query_link_opens_its_question_in_the_editor(session: Session) -> None:
+    """Each view links to the competency question that computes it; the link opens that
+    question, ready to run, in its own tab of the query editor (static/ui.js)."""
+    page = session.page
+    page.goto(session.origin + "/timeline")
+    page.get_by_role("link", name="queries/36-timelines.rq").click()
+    page.wait_for_url(re.compile(r"/query\?example=36-timelines#example-36-timelines$"))
+    page.wait_for_selector("html.yasgui-ready")
+    page.wait_for_function(
+        "() => window.natograph.yasgui.getTab().getQuery().includes('ngo:suspends')"
+    )
+    query = page.evaluate("window.natograph.yasgui.getTab().getQuery()")
+    assert "SELECT" in query and "?possibleFrom" in query
+    name = page.evaluate("window.natograph.yasgui.getTab().getName()")
+    assert name != "Query", name  # its own tab, named for the question
+    _assert_self_contained(session)
