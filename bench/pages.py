@@ -87,6 +87,8 @@ class DocRequest:
     path: str
     accept: str
     accept_encoding: bool = True
+    media_type: str = ""
+    """The reply's expected media type when the representation does not say it ('' = any)."""
 
     @classmethod
     def of(cls, target: Target, representation: str, accept_encoding: bool = True) -> DocRequest:
@@ -109,7 +111,7 @@ class DocRequest:
         if self.representation == SEE_OTHER:
             expected = self.target.name + ".html"
             return "" if reply.location == expected else f"Location {reply.location!r}"
-        media_type = MEDIA_TYPES.get(self.representation, "")
+        media_type = self.media_type or MEDIA_TYPES.get(self.representation, "")
         return "" if reply.content_type.startswith(media_type) else reply.content_type
 
 
@@ -222,9 +224,11 @@ async def measure(
     plan: Plan,
     outcome: Outcome,
     server_cpu: Callable[[], float],
+    ping: DocRequest | None = None,
 ) -> None:
     """Run `plan`; `batch` gets every request and the CPU figures, the per-representation cells
-    get their own requests' latencies (they share the batch's elapsed time and CPU)."""
+    get their own requests' latencies (they share the batch's elapsed time and CPU). Each
+    connection is opened with one untimed `ping` first (default: the priming page, SWE.html)."""
     host, port = base_url.removeprefix("http://").rsplit(":", 1)
     connections = [Connection(host, int(port)) for _ in range(plan.concurrency)]
     pending = list(plan.requests)
@@ -273,8 +277,8 @@ async def measure(
     try:
         for connection in connections:
             await connection.open()
-        ping = DocRequest.of(PRIMING, ".html")
-        await asyncio.gather(*(c.get(ping) for c in connections))
+        opening = ping or DocRequest.of(PRIMING, ".html")
+        await asyncio.gather(*(c.get(opening) for c in connections))
         mark = cpu_mark(server_cpu)
         started = time.perf_counter()
         await asyncio.wait_for(
@@ -338,14 +342,16 @@ PRIMING_REQUESTS: tuple[tuple[str, DocRequest], ...] = (
 """In this order after every start; the first of each kind does that kind's one-off work."""
 
 
-async def prime(base_url: str) -> dict[str, float]:
-    """The one-off work of a fresh server, timed: label -> seconds."""
+async def prime(
+    base_url: str, requests: Sequence[tuple[str, DocRequest]] = PRIMING_REQUESTS
+) -> dict[str, float]:
+    """The one-off work of a fresh server, timed: label -> seconds (`requests` in order)."""
     host, port = base_url.removeprefix("http://").rsplit(":", 1)
     connection = Connection(host, int(port))
     timings: dict[str, float] = {}
     try:
         await connection.open()
-        for label, request in PRIMING_REQUESTS:
+        for label, request in requests:
             t = time.perf_counter()
             reply = await connection.get(request)
             timings[label] = time.perf_counter() - t

@@ -10,6 +10,8 @@ from typing import Any
 from bench import engines
 from bench.client import Cell
 from bench.pages import REPRESENTATIONS, SEE_OTHER, PageResults
+from bench.views import BASELINE, ViewResults
+from bench.views import TARGET as VIEW_TARGET
 
 LOOKUP_TARGET = {"cached": 0.85, "uncached": 0.50}
 """Share of the bare-ASGI floor's throughput (issue 10, point 5)."""
@@ -36,6 +38,7 @@ class Data:
     scale: Any = None
     startup: Any = None
     pages: Any = None
+    views: Any = None
     fairness: Any = None
     engines: Any = None
     error: str = ""
@@ -112,6 +115,8 @@ def render(data: Data) -> str:
         lines += _fairness(data.fairness)
     if data.engines is not None:
         lines += engines.render(data.engines)
+    if data.views is not None:
+        lines += _views(data.views)
     return "\n".join(lines).rstrip() + "\n"
 
 
@@ -184,6 +189,8 @@ def _targets(data: Data) -> list[str]:
         rows += _scale_targets(scale)
     if data.engines is not None:
         rows += engines.targets(data.engines)
+    if data.views is not None:
+        rows += _view_targets(data.views)
     fair = data.fairness
     if fair is not None:
         flooded = next((v for v in fair.variants if "defaults" in v.name), None)
@@ -729,6 +736,156 @@ def _pages_priming(pages: PageResults) -> list[str]:
         "",
         *table(["request", "median ms", "max ms", "starts"], rows),
     ]
+
+
+# --------------------------------------------------------------------------------------------
+
+
+def _view_targets(views: ViewResults) -> list[list[str]]:
+    rows = []
+    for view in views.views:
+        warm = find(views.cells, group=view.path, mode="warm")
+        if warm is None or not warm.latencies:
+            continue
+        rows.append([
+            f"view's warm p50 < {VIEW_TARGET * 1000:.0f} ms (c=1, same URL again): `{view.path}`",
+            f"p50 {ms(warm.p50)} ms, p99 {ms(warm.p99)} ms ({warm.requests} requests"
+            + (f", {warm.errors} errors" if warm.errors else "") + ")",
+            verdict(warm.p50 < VIEW_TARGET and not warm.errors),
+        ])  # fmt: skip
+    return rows
+
+
+def _views(views: ViewResults) -> list[str]:
+    base = find(views.cells, group=BASELINE, mode="warm")
+    base_p50 = base.p50 if base is not None else math.nan
+    ready = ", ".join(f"{s:.2f}" for s in views.ready)
+    lines = [
+        "## 7. The researcher's views over HTTP",
+        "",
+        "`natograph serve --no-hermit` (default settings), asked for the landscape, timeline, "
+        "jungle and search views, their downloads and their charts (bench/views.py), with "
+        "bench/pages.py's client (HTTP/1.1 keep-alive on asyncio streams, `Accept-Encoding: "
+        "gzip`, a browser's `Accept` for pages and images), one request at a time (c=1). "
+        "*cold* = the first request for the URL since the server started: "
+        f"{views.starts} start(s), one cold pass each, the views in the order below, after a "
+        "priming pass of other URLs of each kind (table further down) that does the one-off "
+        "work of a new process, so a cold figure is the cost of that view alone; with so few "
+        "samples a cold p99 is the slowest start's. *warm* = the same URL again, answered from "
+        "the view's cache. Each view's figures are set against `/health` measured the same way "
+        f"(the app's cheapest answer: p50 {ms(base_p50)} ms"
+        + (f", p99 {ms(base.p99)} ms, {base.requests} requests" if base is not None else "")
+        + f"). Server ready after (s): {ready}.",
+        "",
+    ]
+    rows = []
+    for view in views.views:
+        cold = find(views.cells, group=view.path, mode="cold")
+        warm = find(views.cells, group=view.path, mode="warm")
+        plain, zipped = views.sizes.get(view.path, (0, 0))
+        per_req = 1000 * warm.server_cpu / warm.requests if warm and warm.requests else math.nan
+        rows.append([
+            view.what, f"`{view.path}`",
+            f"{ms(cold.p50)} / {ms(cold.p99)}" if cold else "-",
+            f"{ms(warm.p50)} / {ms(warm.p99)}" if warm else "-",
+            times(ratio(warm.p50, base_p50)) if warm else "-",
+            times(ratio(cold.p50, warm.p50)) if cold and warm else "-",
+            num(per_req, 2),
+            f"{plain / 1024:,.0f} ({zipped / 1024:,.1f})" if plain else "-",
+            verdict(warm.p50 < VIEW_TARGET and not warm.errors) if warm else "-",
+        ])  # fmt: skip
+    lines += table(
+        ["view", "URL", "cold p50 / p99 ms", "warm p50 / p99 ms", "warm p50 vs `/health`",
+         "cold p50 vs warm", "warm server CPU ms/req", "KiB (as sent with gzip)",
+         f"warm p50 < {VIEW_TARGET * 1000:.0f} ms"],
+        rows,
+    )  # fmt: skip
+    lines += _views_new_dates(views, base_p50)
+    lines += _views_priming(views)
+    lines += _views_cells(views)
+    if views.problems:
+        lines += [
+            "**Replies that were not a 200 of the view's media type** (counted as errors above): "
+            + "; ".join(f"`{k}`: {v}" for k, v in sorted(views.problems.items())),
+            "",
+        ]
+    return lines
+
+
+def _views_new_dates(views: ViewResults, base_p50: float) -> list[str]:
+    rows = []
+    for view in views.new_date_views:
+        cell = find(views.cells, group=view.path, mode="new date")
+        if cell is None:
+            continue
+        same = find(views.cells, group=view.path.format(_MEASURED_DATE), mode="warm")
+        cold = find(views.cells, group=view.path.format(_MEASURED_DATE), mode="cold")
+        per_req = 1000 * cell.server_cpu / cell.requests if cell.requests else math.nan
+        rows.append([
+            view.what, f"`{view.path.format('D')}`", str(cell.requests - cell.errors),
+            f"{ms(cell.p50)} / {ms(cell.p99)}",
+            times(ratio(cell.p50, same.p50)) if same else "-",
+            times(ratio(cell.p50, cold.p50)) if cold else "-",
+            times(ratio(cell.p50, base_p50)),
+            num(per_req, 2),
+            str(cell.errors),
+        ])  # fmt: skip
+    return [
+        f"*new date*: on the warm server (after priming and the first cold pass), each view "
+        f"once for each of {views.dates} dates never asked before (spread over 1992-2025): "
+        "every request is a cache miss for the page, though the process's one-off work is "
+        f"done. Compared with the same view's warm and cold figures for {_MEASURED_DATE}.",
+        "",
+        *table(
+            ["view", "URL", "dates", "p50 / p99 ms", f"p50 vs warm ({_MEASURED_DATE})",
+             f"p50 vs cold ({_MEASURED_DATE})", "p50 vs `/health`", "server CPU ms/req",
+             "errors"],
+            rows,
+        ),
+    ]  # fmt: skip
+
+
+_MEASURED_DATE = "2014-10-16"
+"""The date of the landscape and jungle views in bench.views.VIEWS."""
+
+
+def _views_priming(views: ViewResults) -> list[str]:
+    rows = [
+        [label, ms(statistics.median(values)), ms(max(values)), str(len(values))]
+        for label, values in views.priming.items()
+    ]
+    return [
+        "First view after start: the priming requests, in this order after every start (kept "
+        "out of the cold figures). Each is the first of its kind and pays that kind's one-off "
+        "work once per server process, as the first reader after a start does:",
+        "",
+        *table(["request", "median ms", "max ms", "starts"], rows),
+    ]
+
+
+def _views_cells(views: ViewResults) -> list[str]:
+    order = {"cold": 0, "warm": 1, "new date": 2}
+    rows = []
+    for cell in sorted(views.cells, key=lambda c: order.get(c.mode, 3)):
+        per_req = 1000 * cell.server_cpu / cell.requests if cell.requests else math.nan
+        rows.append([
+            cell.mode, f"`{cell.group}`", str(cell.requests),
+            str(cell.errors) if not cell.errors else f"**{cell.errors}** "
+            + ",".join(f"{k}x{v}" for k, v in cell.statuses.items() if k != 200),
+            ms(cell.p50), ms(cell.p99), num(cell.rps), num(cell.client_cpu_pct, 0),
+            num(cell.server_cpu_pct, 0), num(cell.other_cpu_pct, 0), num(cell.steal_pct, 0),
+            num(per_req, 2), cell.stopped_by,
+        ])  # fmt: skip
+    return [
+        "Every measurement (cold rows: one request per start, summed over the starts; CPU "
+        "columns as in section 1):",
+        "",
+        *table(
+            ["mode", "URL", "requests", "errors", "p50 ms", "p99 ms", "req/s", "client CPU %",
+             "server CPU %", "other CPU %", "steal %", "server CPU ms/req", "ended by"],
+            rows,
+        ),
+    ]  # fmt: skip
 
 
 # --------------------------------------------------------------------------------------------

@@ -1,6 +1,6 @@
 """`python -m bench.run`: measure natograph against rdflib-endpoint and a bare HTTP floor.
 
-One run does six things and writes bench/results.md (see bench/README.md):
+One run does seven things and writes bench/results.md (see bench/README.md):
 
 1. HTTP throughput and latency (concurrency 1 and 16, cached and uncached) of natograph
    (`natograph serve --no-hermit`), rdflib-endpoint over the same triples, and a constant ASGI
@@ -12,7 +12,10 @@ One run does six things and writes bench/results.md (see bench/README.md):
 5. fairness (bench/fairness.py): another client's look-up latency while one client keeps two
    explosive queries running, with and without the short lane and the per-client limit;
 6. the SHACL and OWL 2 RL engines and the whole pipeline against pySHACL and owlrl
-   (bench/engines.py), on the curated graph and the scale sizes.
+   (bench/engines.py), on the curated graph and the scale sizes;
+7. the researcher's views (bench/views.py): the landscape, timeline, jungle and search pages,
+   their downloads and charts, cold (first request after a start), warm (cached) and for new
+   dates, against /health.
 
 Every server is a separate process group on 127.0.0.1 and is stopped at the end, whatever
 happens; every request loop is bounded in count and in time.
@@ -33,7 +36,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from bench import answers, engines, fairness, machine, pages, report, synthetic, workload
+from bench import answers, engines, fairness, machine, pages, report, synthetic, views, workload
 from bench.client import Cell, fetch, measure
 from bench.servers import (
     REPO,
@@ -53,7 +56,7 @@ _SETTINGS_SHOWN = ("NATOGRAPH_WORKER_STORE", "NATOGRAPH_QUERY_WORKERS")
 """natograph settings in the environment that change what is measured: named in the report."""
 LAST_RUN = Path(tempfile.gettempdir()) / "natograph-bench-last-run.pickle"
 """The last run's measurements, written before its report (see `--render-only`)."""
-SECTIONS = ["http", "pages", "scale", "startup", "fairness", "engines"]
+SECTIONS = ["http", "pages", "views", "scale", "startup", "fairness", "engines"]
 """In the order they run."""
 
 
@@ -84,6 +87,10 @@ class Config:
     reasoner_curve: bool
     page_starts: int
     """Server starts for each cold pass of the linked-data documents (c=1, c=16)."""
+    view_starts: int
+    """Server starts of the views section: one cold pass each."""
+    view_dates: int
+    """Distinct dates per `new date` measurement of the views section."""
     engine_cap: float
     """Seconds after which one engine measurement (section 6) is stopped."""
     sections: list[str]
@@ -103,7 +110,9 @@ class Config:
             f"{self.scale_requests} sequential requests per scale query "
             f"({self.rdflib_scale_requests} for rdflib-endpoint); start-up {self.cold_repeats} "
             f"cold + {self.warm_repeats} warm run(s) per variant; {self.page_starts} server "
-            f"start(s) per cold pass of linked-data documents; sections: "
+            f"start(s) per cold pass of linked-data documents; {self.view_starts} start(s) (cold "
+            f"passes) and {self.view_dates} new dates per view for the researcher's views; "
+            f"sections: "
             f"{', '.join(self.sections)}"
             + "".join(
                 f"; {name}={os.environ[name]}" for name in _SETTINGS_SHOWN if name in os.environ
@@ -185,6 +194,8 @@ def parse_args(argv: list[str] | None = None) -> Config:
         warm_repeats=1 if quick else 5,
         reasoner_curve=not quick,
         page_starts=1 if quick else 4,
+        view_starts=1 if quick else 3,
+        view_dates=20 if quick else 100,
         engine_cap=args.engine_cap,
         sections=[s for s in SECTIONS if s in (args.only or SECTIONS)],
         output=args.output,
@@ -646,6 +657,13 @@ def main(argv: list[str] | None = None) -> int:
                 log("linked-data documents: 303 and every representation, cold and warm")
                 budget = pages.Budget(cfg.requests, cfg.seconds, cfg.page_starts)
                 data.pages = pages.run_section(budget, log)
+            if "views" in cfg.sections:
+                log("views: landscape, timeline, jungle, search; cold, warm, new dates")
+                view_budget = views.Budget(
+                    min(cfg.requests, views.WARM_REQUESTS), cfg.seconds, cfg.view_starts,
+                    cfg.view_dates,
+                )  # fmt: skip
+                data.views = views.run_section(view_budget, log)
             if "scale" in cfg.sections:
                 data.scale = scale_section(cfg, tmp)
             if "startup" in cfg.sections:
