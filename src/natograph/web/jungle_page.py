@@ -87,17 +87,17 @@ def jungle_router(served: ServedGraph, settings: Settings) -> APIRouter:
         body = pages.get(key)
         if body is None:
             shown = await run_in_threadpool(view, on, lang)
-            body = _body(fmt, shown, table, lang, settings.base_iri, served, timelines)
+            body = _body(fmt, shown, table, lang, settings.base_iri, served)
             pages.put(key, body)
         headers = {**HEADERS, "Content-Language": lang} if fmt == "html" else dict(HEADERS)
         return Response(body, media_type=_MEDIA[fmt], headers=headers)
 
     async def chart(request: Request, which: str, fmt: str) -> Response:
         on, lang = views_.day(request, "date") or date.today(), views_.language(request)
-        shown = await run_in_threadpool(view, on, lang)
         day = on.isoformat() if which == "overlaps" else ""
+        # The view is computed only when the chart is not kept yet (in the renderer's thread).
         body = await charts.body(
-            ("jungle", which, day), fmt, lang, lambda: _spec(which, shown, lang)
+            ("jungle", which, day), fmt, lang, lambda: _spec(which, view(on, lang), lang)
         )
         return Response(body, media_type=CHART_MEDIA[fmt], headers=dict(HEADERS))
 
@@ -168,16 +168,15 @@ def _body(
     lang: str,
     base: str,
     served: ServedGraph,
-    timelines: Timelines,
 ) -> bytes:
     if fmt == "json":
         return json.dumps(shown.tables(), ensure_ascii=False, indent=1).encode()
     if fmt == "csv":
         return views_.csv_bytes(shown.tables()[table])
-    return _html(shown, lang, base, served, timelines).encode()
+    return _html(shown, lang, base, served).encode()
 
 
-def _html(shown: View, lang: str, base: str, served: ServedGraph, timelines: Timelines) -> str:
+def _html(shown: View, lang: str, base: str, served: ServedGraph) -> str:
     on = shown.map.on
     words = translator(lang)
     context: dict[str, Any] = page_context("jungle", lang, query={"date": on.isoformat()})

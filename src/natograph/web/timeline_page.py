@@ -35,7 +35,7 @@ from natograph.web.charts import MEDIA as CHART_MEDIA
 from natograph.web.charts import Charts
 from natograph.web.errors import ProtocolError
 from natograph.web.i18n import translator
-from natograph.web.not_found import Known, known_resources
+from natograph.web.not_found import Known, served_known
 from natograph.web.pages import page_context, render
 from natograph.web.served import ServedGraph
 
@@ -94,10 +94,7 @@ class Timelines:
         return timeline.tracks(self.served.store, queries, lang)
 
     def known(self) -> Known:
-        # The same key as the 404 page's (natograph.web.linked_data): computed once for both.
-        return self.served.computed.get(
-            f"known {self.base}", lambda: known_resources(self.served.store, self.base)
-        )
+        return served_known(self.served, self.base)
 
     @property
     def last(self) -> date:
@@ -161,12 +158,10 @@ def timeline_router(served: ServedGraph, settings: Settings) -> APIRouter:
         lang = views_.language(request)
         key = (iri or "", lang)
         if fmt in CHART_MEDIA:
-            shown = await run_in_threadpool(view_of, iri, lang)
-            if not shown.rows:
-                raise ProtocolError(
-                    404, f"{iri} takes part in no dated engagement: there is no timeline to chart"
-                )
-            body = await charts.body(("timeline", *key), fmt, lang, lambda: spec(shown, lang))
+            # The view is computed only when the chart is not kept yet (in the renderer's thread).
+            body = await charts.body(
+                ("timeline", *key), fmt, lang, lambda: spec(chartable(view_of(iri, lang)), lang)
+            )
         else:
             found = pages.get((fmt, *key))
             if found is None:
@@ -189,6 +184,16 @@ def timeline_router(served: ServedGraph, settings: Settings) -> APIRouter:
             summary=f"The timeline as {fmt.upper().removesuffix('.JSON') or fmt}",
         )
     return router
+
+
+def chartable(shown: View) -> View:
+    """The view, if it has anything to chart: else a 404 that says so."""
+    if not shown.rows:
+        raise ProtocolError(
+            404,
+            f"{shown.resource} takes part in no dated engagement: there is no timeline to chart",
+        )
+    return shown
 
 
 def _endpoint(answer: Any, fmt: str) -> Any:
