@@ -66,13 +66,7 @@ def timeline(
         "data": {"values": values},
         "mark": {"type": "bar", "strokeWidth": 1.5, "cornerRadius": 1},
         "encoding": {
-            "y": {
-                "field": "row",
-                "type": "nominal",
-                "sort": labels,
-                "title": None,
-                "axis": {"labelLimit": 320},
-            },
+            "y": _label_axis("row", labels),
             "x": {
                 "field": "start",
                 "type": "temporal",
@@ -139,13 +133,7 @@ def heat_strip(
         "height": max(1, len(labels)) * ROW_HEIGHT,
         "data": {"values": shown},
         "encoding": {
-            "y": {
-                "field": "row",
-                "type": "nominal",
-                "sort": labels,
-                "title": None,
-                "axis": {"labelLimit": 320},
-            },
+            "y": _label_axis("row", labels),
             "x": {
                 "field": "year",
                 "type": "ordinal",
@@ -156,6 +144,17 @@ def heat_strip(
             },
         },
         "layer": _shaded_cells(shown, legend, "blues", {"field": "text", "type": "nominal"}),
+    }
+
+
+def _label_axis(field: str, labels: list[str]) -> Spec:
+    """The y axis of named lines, in the order given, labels up to 320 px before an ellipsis."""
+    return {
+        "field": field,
+        "type": "nominal",
+        "sort": labels,
+        "title": None,
+        "axis": {"labelLimit": 320},
     }
 
 
@@ -212,13 +211,7 @@ def matrix(
         "height": size,
         "data": {"values": rows},
         "encoding": {
-            "y": {
-                "field": "a",
-                "type": "nominal",
-                "sort": labels,
-                "title": None,
-                "axis": {"labelLimit": 320},
-            },
+            "y": _label_axis("a", labels),
             "x": {
                 "field": "b",
                 "type": "nominal",

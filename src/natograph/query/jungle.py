@@ -69,15 +69,19 @@ class Jungle:
     partners: list[Partner]
     """Most engaged first (certain engagements, then all), then by name."""
 
+    def shared(self, a: Column, b: Column) -> int:
+        """Partners certainly engaged in both `a` and `b` (in `a` alone when they are one)."""
+        return sum(
+            1
+            for p in self.partners
+            if p.standings.get(a.iri) in CERTAIN and p.standings.get(b.iri) in CERTAIN
+        )
+
     def overlaps(self) -> list[Overlap]:
         """Every pair of structures sharing at least one partner, most shared first."""
         found: list[Overlap] = []
         for a, b in combinations(self.columns, 2):
-            shared = sum(
-                1
-                for p in self.partners
-                if p.standings.get(a.iri) in CERTAIN and p.standings.get(b.iri) in CERTAIN
-            )
+            shared = self.shared(a, b)
             if shared:
                 found.append(Overlap(a, b, shared))
         found.sort(key=lambda o: (-o.shared, sort_key(o.a.label), sort_key(o.b.label)))
@@ -106,11 +110,7 @@ class Jungle:
         rows: list[dict[str, object]] = []
         for a in self.columns:
             for b in self.columns:
-                shared = sum(
-                    1
-                    for p in self.partners
-                    if p.standings.get(a.iri) in CERTAIN and p.standings.get(b.iri) in CERTAIN
-                )
+                shared = self.shared(a, b)
                 rows.append(
                     {"a": a.label, "b": b.label, "aIri": a.iri, "bIri": b.iri, "count": shared}
                 )

@@ -240,9 +240,10 @@ def yearly_counts(all_tracks: Iterable[Track], days: list[date]) -> list[dict[st
         for s in view.structures:
             order.setdefault(s.iri, (KINDS.index(s.kind), sort_key(s.label)))
     labels = {t.structure: t.structure_label for t in every}
+    by_iri = {view.on: {s.iri: s for s in view.structures} for view in views}
     for iri in sorted(order, key=order.__getitem__):
-        for day, view in zip(days, views, strict=True):
-            found = next((s for s in view.structures if s.iri == iri), None)
+        for day in days:
+            found = by_iri[day].get(iri)
             counts = {st: (found.count(st) if found else 0) for st in STATUSES}
             certain = counts["active"] + counts["suspended"]
             unsure = counts["uncertain"]

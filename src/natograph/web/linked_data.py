@@ -22,7 +22,7 @@ from natograph.web.context import published_context
 from natograph.web.downloads import ServedRelease
 from natograph.web.kinds import Options, alternates, handlers
 from natograph.web.landing import LandingData, landing_data, render_landing
-from natograph.web.not_found import Known, known_resources, render_not_found, search_text, suggest
+from natograph.web.not_found import Known, render_not_found, search_text, served_known, suggest
 from natograph.web.pages import page_context
 from natograph.web.related import RelatedQuestion, related_questions
 from natograph.web.resolve import Resolver
@@ -76,10 +76,7 @@ class LinkedData:
 
     @property
     def known(self) -> Known:
-        served = self.served
-        return served.computed.get(
-            f"known {self.base}", lambda: known_resources(served.store, self.base)
-        )
+        return served_known(self.served, self.base)
 
     # --- Renderers --------------------------------------------------------------------------
 

@@ -29,6 +29,7 @@ from natograph.web.terms import Labels, Ref, Terms
 
 if TYPE_CHECKING:
     from natograph.web.search_page import Result
+    from natograph.web.served import ServedGraph
 
 CUTOFF = 0.75
 _WORD_SEPARATORS = re.compile(r"[-_.+~]+")
@@ -40,6 +41,13 @@ class Known:
 
     iris: tuple[str, ...]
     labels: Labels
+
+
+def served_known(served: ServedGraph, base: str) -> Known:
+    """The known resources of a served graph, computed once in its Computed holder for every
+    page that needs them (the 404 page's suggestions, the timelines' `resource` check). The
+    base is in the name: two apps over one graph with different bases never share them."""
+    return served.computed.get(f"known {base}", lambda: known_resources(served.store, base))
 
 
 def known_resources(store: GraphStore, base: str) -> Known:
